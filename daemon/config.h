@@ -1,0 +1,37 @@
+/*
+ * config.c -- steadyd's settings: built-in defaults, then the config file
+ * (`key = value` lines, # comments; see systemd/steadyd.conf.example), then
+ * environment (STEADY_LISTEN, STEADY_DB), then command-line flags.
+ */
+#ifndef STEADY_CONFIG_H
+#define STEADY_CONFIG_H
+
+#include <stddef.h>
+
+#include "errlist.h"
+
+struct config {
+	char *listen;              /* host:port, default 127.0.0.1:8080 */
+	char *db;                  /* libpq conninfo, default "dbname=steady" */
+	char *web_root;            /* static files, default PKGDATADIR/web */
+	char *log_level;           /* debug|info|warn|error */
+	size_t max_upload_bytes;   /* default 32 MiB */
+	size_t max_upload_rows;    /* default 200000 */
+	size_t ws_max_message;     /* default 64 KiB */
+	size_t ws_max_queue;       /* default 4 MiB */
+	size_t ws_max_clients;     /* default 1000 */
+	int ws_heartbeat_seconds;  /* default 5 */
+	int ws_ping_seconds;       /* default 30 */
+	int migrate_on_start;      /* default 1 */
+};
+
+void config_defaults(struct config *c);
+/* Applies `key = value` text.  Problems go to errs (row = line number). 0 or -1 (ENOMEM). */
+int config_parse(struct config *c, const char *text, struct errlist *errs);
+/* Reads and applies a file; -1 when it cannot be read or has problems (logged). */
+int config_load_file(struct config *c, const char *path);
+/* Sets one key (used for flags too); returns 0, 1 unknown key/bad value (*why set), -1 ENOMEM. */
+int config_set(struct config *c, const char *key, const char *value, const char **why);
+void config_free(struct config *c);
+
+#endif

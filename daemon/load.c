@@ -1,0 +1,198 @@
+/*
+ * load.c -- building the store-an-upload database job.
+ */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "load.h"
+#include "roster.h"
+
+static const char STAGE_SQL[] =
+	"CREATE TEMP TABLE steady_in ("
+	" line integer, staff_id text, team text, contract text, fte numeric,"
+	" role text, caseload integer, start_date date, end_date date, absence_days numeric"
+	") ON COMMIT DROP";
+
+static const char COPY_SQL[] =
+	"COPY steady_in (line, staff_id, team, contract, fte, role, caseload,"
+	" start_date, end_date, absence_days) FROM STDIN";
+
+static int valid_source(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+		if (!(islower(c) || isdigit(c) || c == '_' || c == '-'))
+			return 0;
+	}
+	return n >= 1 && n <= 32;
+}
+
+static int sha256_hex(const char *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+		return -1;
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+struct copy_ctx {
+	struct buf *copy;
+	long rows;
+};
+
+static int emit_row(void *ud, const struct roster_row *r)
+{
+	struct copy_ctx *cx = ud;
+	struct buf *b = cx->copy;
+	char line[24], fte[32], caseload[24], absence[32];
+	snprintf(line, sizeof line, "%ld", r->row);
+	snprintf(fte, sizeof fte, "%.4f", r->fte);
+	snprintf(caseload, sizeof caseload, "%d", r->caseload);
+	snprintf(absence, sizeof absence, "%.2f", r->absence_days);
+	if (pgcopy_field(b, line, 1) < 0 ||
+	    pgcopy_field(b, r->staff_id, 0) < 0 ||
+	    pgcopy_field(b, r->team, 0) < 0 ||
+	    pgcopy_field(b, contract_name(r->contract), 0) < 0 ||
+	    pgcopy_field(b, fte, 0) < 0 ||
+	    pgcopy_field(b, r->role, 0) < 0 ||
+	    pgcopy_field(b, r->caseload >= 0 ? caseload : NULL, 0) < 0 ||
+	    pgcopy_field(b, r->start_date[0] ? r->start_date : NULL, 0) < 0 ||
+	    pgcopy_field(b, r->end_date[0] ? r->end_date : NULL, 0) < 0 ||
+	    pgcopy_field(b, r->absence_days >= 0 ? absence : NULL, 0) < 0 ||
+	    buf_putc(b, '\n') < 0)
+		return -1;
+	cx->rows++;
+	return 0;
+}
+
+int load_prepare(const struct load_request *req, struct load_plan *plan, struct errlist *errs)
+{
+	struct pgjob empty = PGJOB_INIT;
+	memset(plan, 0, sizeof *plan);
+	plan->job = empty;
+	plan->job.what = "roster upload";
+
+	int bad = 0;
+	if (!req->kind || strcmp(req->kind, "roster") != 0) {
+		if (errlist_add(errs, 0, "kind", req->kind, "kind must be \"roster\"") < 0)
+			return -1;
+		bad = 1;
+	}
+	if (!req->source || !valid_source(req->source)) {
+		if (errlist_add(errs, 0, "source", req->source,
+				"source must be 1-32 characters of a-z, 0-9, _ or - (e.g. hr, agency)") < 0)
+			return -1;
+		bad = 1;
+	}
+	const char *why = NULL;
+	if (!req->as_of || !*req->as_of) {
+		why = "as_of is required: the date the extract describes, e.g. 2026-09-30";
+	} else if (date_parse(req->as_of, plan->as_of, &why) < 0) {
+		if (!why)
+			why = "as_of is not a date";
+	} else {
+		why = NULL;
+	}
+	if (why) {
+		if (errlist_add(errs, 0, "as_of", req->as_of, "%s", why) < 0)
+			return -1;
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+
+	if (req->len == 0) {
+		if (errlist_add(errs, 0, NULL, NULL, "the file is empty") < 0)
+			return -1;
+		return 1;
+	}
+
+	if (sha256_hex(req->data, req->len, plan->sha256) < 0)
+		return -1;
+
+	struct copy_ctx cx = { NULL, 0 };
+	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||
+	    pgjob_add_query(&plan->job, STAGE_SQL, 0, NULL, NULL, NULL) < 0 ||
+	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
+		goto fail;
+
+	struct roster_options opt = { 0, req->max_rows };
+	int rc = roster_parse(req->data, req->len, &opt, emit_row, &cx, errs);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0 && cx.rows == 0) {
+		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
+			goto fail;
+		rc = 1;
+	}
+	if (rc == 1) {
+		load_plan_free(plan);
+		return 1;
+	}
+	plan->rows = cx.rows;
+
+	const char *params[5] = { req->source, plan->as_of, req->by ? req->by : "unknown",
+				  plan->sha256, req->data };
+	int lengths[5] = { 0, 0, 0, 0, (int)req->len };
+	int formats[5] = { 0, 0, 0, 0, 1 };
+	if (pgjob_add_query(&plan->job,
+			    "SELECT steady_load_roster($1, $2::date, $3, $4, $5::bytea)",
+			    5, params, lengths, formats) < 0)
+		goto fail;
+	plan->job.result_step = (long)plan->job.n - 1;
+	if (pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL) < 0)
+		goto fail;
+	return 0;
+fail:
+	load_plan_free(plan);
+	return -1;
+}
+
+void load_plan_free(struct load_plan *plan)
+{
+	pgjob_free(&plan->job);
+}
+
+int load_db_errors(const struct pgjob_outcome *out, struct errlist *errs)
+{
+	if (strcmp(pgjob_sqlstate(out), "ST422") != 0)
+		return 0;
+	const char *detail = PQresultErrorField(out->result, PG_DIAG_MESSAGE_DETAIL);
+	cJSON *arr = detail ? cJSON_Parse(detail) : NULL;
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		return errlist_add(errs, 0, NULL, NULL, "%s", out->error ? out->error : "rejected") < 0 ? -1 : 1;
+	}
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr) {
+		const cJSON *row = cJSON_GetObjectItemCaseSensitive(e, "row");
+		const cJSON *col = cJSON_GetObjectItemCaseSensitive(e, "column");
+		const cJSON *val = cJSON_GetObjectItemCaseSensitive(e, "value");
+		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "message");
+		if (errlist_add(errs, cJSON_IsNumber(row) ? (long)row->valuedouble : 0,
+				cJSON_IsString(col) ? col->valuestring : NULL,
+				cJSON_IsString(val) ? val->valuestring : NULL, "%s",
+				cJSON_IsString(msg) ? msg->valuestring : "rejected") < 0) {
+			cJSON_Delete(arr);
+			return -1;
+		}
+	}
+	cJSON_Delete(arr);
+	return 1;
+}
+
+long load_batch_id(const struct pgjob_outcome *out)
+{
+	if (!out->ok || !out->result || PQntuples(out->result) < 1)
+		return -1;
+	return atol(PQgetvalue(out->result, 0, 0));
+}

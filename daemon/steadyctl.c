@@ -1,0 +1,285 @@
+/*
+ * steadyctl -- the command line for HR staff and admins: schema migrations,
+ * teams, and roster uploads straight into PostgreSQL (the same validation
+ * and the same one-transaction load as the daemon's upload API; the load
+ * NOTIFYs, so every running steadyd pushes the new figures).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "errlist.h"
+#include "load.h"
+#include "log.h"
+#include "migrate.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: steadyctl [--db CONNINFO] COMMAND ...\n"
+	      "\n"
+	      "commands:\n"
+	      "  migrate                         apply pending schema migrations\n"
+	      "  status                          show the schema version\n"
+	      "  team add CODE NAME [--area AREA]\n"
+	      "  team list\n"
+	      "  upload --kind roster --source SOURCE --as-of DATE FILE\n"
+	      "\n"
+	      "The database is --db, else $STEADY_DB, else \"dbname=steady\".\n", f);
+}
+
+static PGconn *connect_db(const char *conninfo)
+{
+	PGconn *conn = PQconnectdb(conninfo);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		fprintf(stderr, "steadyctl: cannot connect to the database (%s): %s", conninfo,
+			PQerrorMessage(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	return conn;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "steadyctl: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (buf_append(out, chunk, n) < 0) {
+			fprintf(stderr, "steadyctl: out of memory reading %s\n", path);
+			rc = -1;
+			break;
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "steadyctl: reading %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static void print_errors(const char *file, const struct errlist *errs)
+{
+	for (size_t i = 0; i < errs->n; i++) {
+		const struct load_error *e = &errs->v[i];
+		fprintf(stderr, "%s: row %ld", file, e->row);
+		if (e->column)
+			fprintf(stderr, ", column %s", e->column);
+		if (e->value)
+			fprintf(stderr, ", value \"%s\"", e->value);
+		fprintf(stderr, ": %s\n", e->message);
+	}
+	if (errs->dropped)
+		fprintf(stderr, "%s: ... and %zu more problems\n", file, errs->dropped);
+}
+
+static int cmd_migrate(PGconn *conn)
+{
+	int n = migrate_apply(conn);
+	if (n < 0)
+		return 1;
+	printf("schema at version %d (%d migration%s applied)\n", migrate_latest(), n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_status(PGconn *conn)
+{
+	int cur = migrate_current(conn);
+	if (cur < 0)
+		return 1;
+	printf("schema version %d, this build knows %d%s\n", cur, migrate_latest(),
+	       cur < migrate_latest() ? ": run steadyctl migrate" : "");
+	return cur == migrate_latest() ? 0 : 2;
+}
+
+static int cmd_team(PGconn *conn, int argc, char **argv)
+{
+	if (argc >= 1 && !strcmp(argv[0], "list")) {
+		PGresult *r = PQexec(conn,
+			"SELECT t.code, t.name, coalesce(a.name, '') FROM team t "
+			"LEFT JOIN service_area a ON a.id = t.area_id ORDER BY a.name NULLS LAST, t.name");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "steadyctl: listing teams: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			return 1;
+		}
+		for (int i = 0; i < PQntuples(r); i++)
+			printf("%s\t%s\t%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+		PQclear(r);
+		return 0;
+	}
+	if (argc < 3 || strcmp(argv[0], "add")) {
+		usage(stderr);
+		return 64;
+	}
+	const char *code = argv[1], *name = argv[2], *area = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--area") && i + 1 < argc) {
+			area = argv[++i];
+		} else {
+			fprintf(stderr, "steadyctl: team add: unexpected argument \"%s\"\n", argv[i]);
+			return 64;
+		}
+	}
+	const char *params[3] = { code, name, area };
+	PGresult *r = PQexecParams(conn,
+		"WITH a AS (INSERT INTO service_area (name) SELECT $3 WHERE $3 IS NOT NULL "
+		"           ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id) "
+		"INSERT INTO team (code, name, area_id) VALUES ($1, $2, (SELECT id FROM a)) RETURNING id",
+		3, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && !strcmp(state, "23505"))
+			fprintf(stderr, "steadyctl: a team with code \"%s\" or name \"%s\" already exists\n", code, name);
+		else
+			fprintf(stderr, "steadyctl: adding team %s: %s", code, PQresultErrorMessage(r));
+		PQclear(r);
+		return 1;
+	}
+	printf("team %s added (id %s)\n", code, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQclear(PQexec(conn, "NOTIFY steady_changed, '{\"kind\":\"team\"}'"));
+	return 0;
+}
+
+static int cmd_upload(PGconn *conn, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "source", required_argument, NULL, 's' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct load_request req;
+	memset(&req, 0, sizeof req);
+	req.kind = "roster";
+	int c;
+	optind = 0; /* glibc: re-initialise getopt for the sub-command */
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': req.kind = optarg; break;
+		case 's': req.source = optarg; break;
+		case 'a': req.as_of = optarg; break;
+		default: usage(stderr); return 64;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "steadyctl: upload needs exactly one FILE (or - for standard input)\n");
+		return 64;
+	}
+	const char *path = argv[optind];
+	struct buf data = BUF_INIT;
+	struct errlist errs = ERRLIST_INIT;
+	struct load_plan plan;
+	struct pgjob_outcome out;
+	int rc = 1, prepared = 0;
+	memset(&out, 0, sizeof out);
+
+	char by[160];
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(by, sizeof by, "steadyctl:%s", pw ? pw->pw_name : "unknown");
+	req.by = by;
+
+	if (read_file(path, &data) < 0)
+		goto done;
+	req.data = data.data ? data.data : "";
+	req.len = data.len;
+	int p = load_prepare(&req, &plan, &errs);
+	if (p < 0) {
+		fprintf(stderr, "steadyctl: out of memory validating %s\n", path);
+		goto done;
+	}
+	if (p > 0) {
+		print_errors(path, &errs);
+		fprintf(stderr, "steadyctl: %zu problem%s found; nothing was stored\n",
+			errlist_total(&errs), errlist_total(&errs) == 1 ? "" : "s");
+		rc = 2;
+		goto done;
+	}
+	prepared = 1;
+	if (pgjob_run_sync(conn, &plan.job, &out) < 0) {
+		int dbe = load_db_errors(&out, &errs);
+		if (dbe > 0) {
+			print_errors(path, &errs);
+			fprintf(stderr, "steadyctl: %zu problem%s found; nothing was stored\n",
+				errlist_total(&errs), errlist_total(&errs) == 1 ? "" : "s");
+			rc = 2;
+		} else {
+			fprintf(stderr, "steadyctl: storing %s failed, nothing was stored: %s\n", path,
+				out.error ? out.error : "unknown error");
+		}
+		goto done;
+	}
+	printf("batch %ld: %ld rows from %s (source %s, as of %s)\n", load_batch_id(&out), plan.rows,
+	       path, req.source, plan.as_of);
+	rc = 0;
+done:
+	if (prepared)
+		load_plan_free(&plan);
+	pgjob_outcome_clear(&out);
+	errlist_free(&errs);
+	buf_free(&data);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = getenv("STEADY_DB");
+	int c;
+	/* stop at the first non-option: the command's own options follow it */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 64;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 64;
+	}
+	if (!db || !*db)
+		db = "dbname=steady";
+	const char *cmd = argv[optind];
+	int sub_argc = argc - optind - 1;
+	char **sub_argv = argv + optind + 1;
+	if (strcmp(cmd, "migrate") && strcmp(cmd, "status") && strcmp(cmd, "team") &&
+	    strcmp(cmd, "upload")) {
+		fprintf(stderr, "steadyctl: unknown command \"%s\"\n", cmd);
+		usage(stderr);
+		return 64;
+	}
+	PGconn *conn = connect_db(db);
+	if (!conn)
+		return 1;
+	int rc;
+	if (!strcmp(cmd, "migrate"))
+		rc = cmd_migrate(conn);
+	else if (!strcmp(cmd, "status"))
+		rc = cmd_status(conn);
+	else if (!strcmp(cmd, "team"))
+		rc = cmd_team(conn, sub_argc, sub_argv);
+	else
+		rc = cmd_upload(conn, sub_argc + 1, sub_argv - 1);
+	PQfinish(conn);
+	return rc;
+}
