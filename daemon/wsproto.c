@@ -24,6 +24,7 @@
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WS_KEY_LEN 24             /* base64 of 16 bytes */
 #define DEFAULT_MAX_MESSAGE (64u * 1024u)
+#define OUT_KEEP 4096             /* output buffer kept between writes */
 
 struct wsproto {
 	wslay_event_context_ptr ctx;
@@ -263,7 +264,12 @@ void wsproto_output_consume(struct wsproto *ws, size_t n)
 	size_t avail = ws->out.len - ws->out_off;
 	ws->out_off += n < avail ? n : avail;
 	if (ws->out_off == ws->out.len) {
-		buf_reset(&ws->out);
+		/* All written: keep a small buffer for the next frames, but do not
+		 * hold on to one the size of the largest message ever sent. */
+		if (ws->out.cap > OUT_KEEP)
+			buf_free(&ws->out);
+		else
+			buf_reset(&ws->out);
 		ws->out_off = 0;
 	} else if (ws->out_off >= 65536 && ws->out_off > ws->out.len / 2) {
 		memmove(ws->out.data, ws->out.data + ws->out_off, ws->out.len - ws->out_off + 1);
