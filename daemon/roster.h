@@ -48,4 +48,21 @@ struct roster_options {
 int roster_parse(const char *data, size_t len, const struct roster_options *opt,
 		 roster_row_cb emit, void *ud, struct errlist *errs);
 
+/* What roster_parse_info found out about the file, for an upload preview. */
+struct roster_info {
+	const char *encoding;   /* text_encoding_name() of the detected encoding; NULL if not read */
+	char delimiter;         /* ',', ';' or '\t'; 0 if not determined */
+	long data_rows;         /* non-empty data records read (valid or not) */
+	long valid_rows;        /* rows passed to emit */
+};
+
+/* roster_parse, also filling *info (which may be NULL). */
+int roster_parse_info(const char *data, size_t len, const struct roster_options *opt,
+		      roster_row_cb emit, void *ud, struct errlist *errs,
+		      struct roster_info *info);
+
+/* Map a contract value as written in an extract ("Perm", "Fixed Term", "Locum", ...;
+ * case and surrounding spaces ignored).  0, or -1 when it is not a known type. */
+int contract_parse(const char *s, enum contract *out);
+
 #endif
