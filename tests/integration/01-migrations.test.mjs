@@ -1,0 +1,54 @@
+// 1. Schema migrations from an empty database: `steadyctl migrate` applies every
+//    numbered file in sql/ and records it in steady_schema_version; a second run
+//    is a no-op; steadyd started on an empty database migrates it as well.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, steadyctl, psql, migrationVersions, run } from './lib.mjs';
+
+async function schemaDump(db) {
+  const r = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '-d', db]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}
+
+test('steadyctl migrate on an empty database, then again', { timeout: 120_000 }, async (t) => {
+  const env = await setup(t, { migrate: false });
+  const want = migrationVersions();
+  assert.ok(want.length >= 1, 'sql/ holds at least one NNN_*.sql migration');
+
+  const tablesBefore = await psql(env.db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  assert.equal(tablesBefore, '0', 'the database starts empty');
+
+  const first = await steadyctl(env.db, ['migrate']);
+  assert.equal(first.code, 0, `first migrate: exit ${first.code}\n${first.stderr}`);
+
+  const versions = (await psql(env.db, 'SELECT version FROM steady_schema_version ORDER BY version'))
+    .split('\n').filter(Boolean).map(Number);
+  assert.deepEqual(versions, want, 'steady_schema_version lists every migration in sql/');
+
+  for (const table of ['team', 'service_area', 'upload_batch', 'roster_row']) {
+    assert.equal(await psql(env.db, `SELECT to_regclass('public.${table}') IS NOT NULL`), 't', `table ${table} exists`);
+  }
+
+  const recordBefore = await psql(env.db, 'SELECT version, applied_at FROM steady_schema_version ORDER BY version');
+  const schemaBefore = await schemaDump(env.db);
+
+  const second = await steadyctl(env.db, ['migrate']);
+  assert.equal(second.code, 0, `second migrate: exit ${second.code}\n${second.stderr}`);
+  assert.equal(await psql(env.db, 'SELECT version, applied_at FROM steady_schema_version ORDER BY version'),
+    recordBefore, 'the second run records nothing new');
+  assert.equal(await schemaDump(env.db), schemaBefore, 'the second run changes no schema object');
+});
+
+test('steadyd migrates an empty database at start', { timeout: 120_000 }, async (t) => {
+  const env = await setup(t, { migrate: false });
+  const d = await env.startDaemon();
+  const versions = (await psql(env.db, 'SELECT version FROM steady_schema_version ORDER BY version'))
+    .split('\n').filter(Boolean).map(Number);
+  assert.deepEqual(versions, migrationVersions());
+  const r = await fetch(`${d.url}/api/v1/summary`);
+  assert.equal(r.status, 200);
+  const s = await r.json();
+  assert.equal(s.as_of, null, 'nothing uploaded: as_of is null');
+  assert.deepEqual(s.teams, [], 'no teams yet');
+});
