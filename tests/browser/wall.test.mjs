@@ -1,0 +1,273 @@
+// Browser test of the wall display against a real steadyd and PostgreSQL.
+//
+//   STEADYD=... STEADYCTL=... STEADY_TEST_DB='dbname=...' STEADY_WEB_ROOT=web \
+//     node --test tests/browser/wall.test.mjs
+//
+// Loads sample/ (teams, HR and agency rosters as at 2026-09-30) into the empty
+// database, starts steadyd, opens the page in Debian's Chromium at 1920x1080
+// and checks the figures against the hand-computed ones in sample/README.md;
+// then uploads a later agency extract and watches the page change without a
+// reload; then stops the daemon (STALE banner) and starts it again (banner
+// gone). Screenshots go to tests/browser/out/.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SAMPLE = path.resolve(HERE, '../../sample');
+const OUT = path.join(HERE, 'out');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const { STEADYD, STEADYCTL, STEADY_TEST_DB, STEADY_WEB_ROOT } = process.env;
+const missing = ['STEADYD', 'STEADYCTL', 'STEADY_TEST_DB', 'STEADY_WEB_ROOT'].filter((k) => !process.env[k]);
+
+// Hand-computed in sample/README.md.
+const SEPT = {
+  asOf: 'Data as at 30 Sep 2026',
+  service: '17.9%',
+  serviceCounts: '12.0 of 67.2 FTE agency',
+  teams: {
+    ICART: { rate: '0.0%', counts: '0.0 of 10.0 FTE', small: false },
+    ASSESS: { rate: '50.0%', counts: '6.0 of 12.0 FTE', small: false },
+    SAFE1: { rate: '20.4%', counts: '2.0 of 9.8 FTE', small: true },
+    SAFE2: { rate: '17.2%', counts: '2.0 of 11.6 FTE', small: false },
+    CIC: { rate: '10.5%', counts: '1.0 of 9.5 FTE', small: true },
+    LEAVE: { rate: '0.0%', counts: '0.0 of 5.6 FTE', small: true },
+    EHELP: { rate: '11.5%', counts: '1.0 of 8.7 FTE', small: true },
+  },
+};
+const OCT = {
+  asOf: 'Data as at 31 Oct 2026',
+  service: '20.2%',
+  serviceCounts: '14.0 of 69.2 FTE agency',
+  assess: '57.1%',
+};
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function ctl(...args) {
+  try {
+    return await run(STEADYCTL, ['--db', STEADY_TEST_DB, ...args], { timeout: 60000 });
+  } catch (e) {
+    throw new Error(`steadyctl ${args.join(' ')} failed: ${e.message}\n${e.stdout || ''}${e.stderr || ''}`);
+  }
+}
+
+// ---- the daemon --------------------------------------------------------
+
+let daemon = null;
+let port = 0;
+let starts = 0;
+
+async function startDaemon() {
+  starts += 1;
+  const logFile = path.join(OUT, `steadyd-${starts}.log`);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(STEADYD, ['--listen', `127.0.0.1:${port}`, '--db', STEADY_TEST_DB, '--web-root', STEADY_WEB_ROOT], {
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  daemon = child;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (exited) throw new Error(`steadyd exited at start (${JSON.stringify(exited)}); see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) {
+        const h = await r.json();
+        if (h.database === 'up') return;
+      }
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`steadyd not healthy within 30 s; see ${logFile}`);
+    await sleep(200);
+  }
+}
+
+async function stopDaemon() {
+  const child = daemon;
+  daemon = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+  await gone;
+  clearTimeout(t);
+}
+
+// ---- the browser -------------------------------------------------------
+
+let context = null;
+let userDataDir = null;
+
+after(async () => {
+  if (context) await context.close().catch(() => {});
+  await stopDaemon().catch(() => {});
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+test('wall display shows the sample figures, updates live and shows STALE', {
+  skip: missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false,
+  timeout: 240000,
+}, async (t) => {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(OUT, { recursive: true });
+  port = await freePort();
+
+  // -- data
+  await ctl('migrate');
+  const teams = readFileSync(path.join(SAMPLE, 'teams.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+  for (const line of teams) {
+    const [code, name, area] = line.split(',');
+    await ctl('team', 'add', code, name, '--area', area);
+  }
+  await ctl('upload', '--kind', 'roster', '--source', 'hr', '--as-of', '2026-09-30', path.join(SAMPLE, 'roster-hr.csv'));
+  await ctl('upload', '--kind', 'roster', '--source', 'agency', '--as-of', '2026-09-30', path.join(SAMPLE, 'roster-agency.csv'));
+
+  await startDaemon();
+
+  // -- the page, under the strict Content-Security-Policy the daemon is meant to send
+  userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1920, height: 1080 },
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  let daemonDown = false;
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    // while the daemon is stopped the browser logs each failed reconnect: expected
+    if (m.type() === 'error' && !(daemonDown && /WebSocket connection to .* failed/.test(text))) problems.push(`console: ${text}`);
+  });
+  // CSP violations are reported to the page as events; collect them (the daemon is
+  // meant to send script-src 'self'; the page must work under it).
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const resp = await page.goto(`${base}/`, { waitUntil: 'load' });
+  assert.equal(resp.status(), 200);
+  const csp = resp.headers()['content-security-policy'];
+  t.diagnostic(csp ? `daemon sends Content-Security-Policy: ${csp}` : 'daemon sends no Content-Security-Policy header');
+
+  const text = (sel) => page.locator(sel).first().textContent().then((s) => (s || '').trim());
+  const teamRate = (code) => text(`#team-rows [data-team="${code}"] .agency-rate`);
+
+  await t.test('shows the 30 Sep 2026 figures from sample/README.md', async () => {
+    await page.waitForFunction((v) => document.getElementById('service-agency-rate').textContent.trim() === v, SEPT.service, { timeout: 15000 });
+    assert.equal(await text('#as-of'), SEPT.asOf);
+    assert.equal(await text('#service-agency-rate'), SEPT.service);
+    assert.equal(await text('#service-fte-counts'), SEPT.serviceCounts);
+    assert.match(await text('#updated-at'), /^updated \d\d:\d\d$/);
+    assert.equal(await page.locator('#service-small').isVisible(), false, 'service rate is not small');
+    for (const [code, want] of Object.entries(SEPT.teams)) {
+      const row = page.locator(`#team-rows [data-team="${code}"]`);
+      assert.equal(await row.count(), 1, `one row for ${code}`);
+      assert.equal(await teamRate(code), want.rate, `${code} agency rate`);
+      assert.equal((await row.locator('.rate-counts').textContent()).trim(), want.counts, `${code} counts`);
+      assert.equal(await row.locator('.small-flag').isVisible(), want.small, `${code} small-numbers marker`);
+    }
+    assert.equal(await page.locator('#team-rows [data-team]').count(), Object.keys(SEPT.teams).length);
+    assert.equal(await page.locator('#stale-banner').isVisible(), false);
+    assert.equal(await page.locator('#conn').getAttribute('data-state'), 'live');
+    assert.equal(await page.evaluate(() => !!(window.steady && window.steady.chart)), true, 'Chart.js chart exists');
+    await page.screenshot({ path: path.join(OUT, 'wall-1080p.png') });
+  });
+
+  await t.test('fits the screen without scrolling at 1920x1080, 1280x720 and 3840x2160', async () => {
+    for (const [w, h] of [[1920, 1080], [1280, 720], [3840, 2160]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await sleep(400); // chart resize is debounced
+      const m = await page.evaluate(() => ({
+        sh: document.documentElement.scrollHeight, ih: window.innerHeight,
+        sw: document.documentElement.scrollWidth, iw: window.innerWidth,
+      }));
+      assert.ok(m.sh <= m.ih, `${w}x${h}: no vertical scrollbar (scrollHeight ${m.sh} > innerHeight ${m.ih})`);
+      assert.ok(m.sw <= m.iw, `${w}x${h}: no horizontal scrollbar (scrollWidth ${m.sw} > innerWidth ${m.iw})`);
+      // every team row is inside the window
+      const lowest = await page.evaluate(() => Math.max.apply(null, Array.prototype.map.call(
+        document.querySelectorAll('#team-rows [data-team]'), (e) => e.getBoundingClientRect().bottom)));
+      assert.ok(lowest <= m.ih, `${w}x${h}: last team row ends at ${lowest} > ${m.ih}`);
+      if (w !== 1920) await page.screenshot({ path: path.join(OUT, `wall-${w}x${h}.png`) });
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await sleep(400);
+  });
+
+  await t.test('a new agency extract shows up without a reload', async () => {
+    await page.evaluate(() => { window.__steadyMarker = 'set before the upload'; window.__steadyChart = window.steady.chart; });
+    const body = readFileSync(path.join(SAMPLE, 'roster-agency-2026-10-31.csv'));
+    const r = await fetch(`${base}/api/v1/uploads?kind=roster&source=agency&as_of=2026-10-31`, {
+      method: 'POST', headers: { 'content-type': 'text/csv' }, body,
+    });
+    assert.equal(r.status, 201, `upload: ${r.status} ${await r.text()}`);
+    await page.waitForFunction((v) => {
+      const e = document.querySelector('#team-rows [data-team="ASSESS"] .agency-rate');
+      return e && e.textContent.trim() === v;
+    }, OCT.assess, { timeout: 10000 });
+    assert.equal(await text('#service-agency-rate'), OCT.service);
+    assert.equal(await text('#service-fte-counts'), OCT.serviceCounts);
+    assert.equal(await text('#as-of'), OCT.asOf);
+    assert.equal(await teamRate('ICART'), '0.0%');
+    assert.match(await text('#service-delta'), /Up 2\.3 points from 17\.9%/);
+    const same = await page.evaluate(() => ({ marker: window.__steadyMarker, chart: window.steady.chart === window.__steadyChart }));
+    assert.equal(same.marker, 'set before the upload', 'the page was not reloaded');
+    assert.equal(same.chart, true, 'the chart was updated in place, not re-created');
+    await page.screenshot({ path: path.join(OUT, 'wall-updated.png') });
+  });
+
+  await t.test('STALE banner when the daemon stops, gone when it is back', async () => {
+    daemonDown = true;
+    await stopDaemon();
+    await page.locator('#stale-banner').waitFor({ state: 'visible', timeout: 20000 });
+    assert.equal(await page.locator('#conn').getAttribute('data-state'), 'down');
+    await page.screenshot({ path: path.join(OUT, 'wall-stale.png') });
+
+    await startDaemon();
+    // reconnect backoff is at most 30 s (+ connect time)
+    await page.locator('#stale-banner').waitFor({ state: 'hidden', timeout: 45000 });
+    daemonDown = false;
+    assert.equal(await page.locator('#conn').getAttribute('data-state'), 'live');
+    assert.equal(await teamRate('ASSESS'), OCT.assess, 'figures after the reconnect snapshot');
+    assert.equal(await page.evaluate(() => window.__steadyMarker), 'set before the upload', 'still no reload');
+    await page.screenshot({ path: path.join(OUT, 'wall-recovered.png') });
+  });
+
+  await t.test('no script errors or CSP violations; nothing inline that script-src \'self\' would block', async () => {
+    const html = readFileSync(path.join(STEADY_WEB_ROOT, 'index.html'), 'utf8');
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline <script>');
+    assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
+    assert.doesNotMatch(html, /\sstyle\s*=/i, 'no style attributes');
+    assert.doesNotMatch(html, /(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\/[^"']*\.(js|css|woff2?)/i, 'no CDN or external font');
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(problems, []);
+  });
+});
