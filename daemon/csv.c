@@ -306,11 +306,16 @@ int csv_finish(struct csv_parser *p)
 	switch (p->st) {
 	case S_RECORD:
 		return 0;
+	case S_FIELD:
+		/* the input ended right after a delimiter: one more, empty, field */
+		begin_field(p);
+		if (end_field(p) < 0)
+			return -1;
+		return end_record(p);
 	case S_QUOTED:
 		set_error(p, 1, "a quoted value that starts on line %ld is never closed: a closing "
 			  "quote (\") is missing", p->quote_line);
 		/* fall through */
-	case S_FIELD:
 	case S_UNQUOTED:
 	case S_QUOTE:
 	case S_AFTER:
