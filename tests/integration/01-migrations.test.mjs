@@ -3,13 +3,8 @@
 //    is a no-op; steadyd started on an empty database migrates it as well.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, steadyctl, psql, migrationVersions, run } from './lib.mjs';
+import { setup, steadyctl, psql, migrationVersions, schemaDump, assertSameText } from './lib.mjs';
 
-async function schemaDump(db) {
-  const r = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '-d', db]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout;
-}
 
 test('steadyctl migrate on an empty database, then again', { timeout: 120_000 }, async (t) => {
   const env = await setup(t, { migrate: false });
@@ -37,7 +32,7 @@ test('steadyctl migrate on an empty database, then again', { timeout: 120_000 },
   assert.equal(second.code, 0, `second migrate: exit ${second.code}\n${second.stderr}`);
   assert.equal(await psql(env.db, 'SELECT version, applied_at FROM steady_schema_version ORDER BY version'),
     recordBefore, 'the second run records nothing new');
-  assert.equal(await schemaDump(env.db), schemaBefore, 'the second run changes no schema object');
+  assertSameText(await schemaDump(env.db), schemaBefore, 'the second run changes no schema object');
 });
 
 test('steadyd migrates an empty database at start', { timeout: 120_000 }, async (t) => {
@@ -51,4 +46,18 @@ test('steadyd migrates an empty database at start', { timeout: 120_000 }, async 
   const s = await r.json();
   assert.equal(s.as_of, null, 'nothing uploaded: as_of is null');
   assert.deepEqual(s.teams, [], 'no teams yet');
+});
+
+test('steadyctl team add and team list', { timeout: 60_000 }, async (t) => {
+  const env = await setup(t);
+  const add = await steadyctl(env.db, ['team', 'add', 'ALPHA', 'Alpha Team', '--area', 'Front door']);
+  assert.equal(add.code, 0, `team add with --area: exit ${add.code}\n${add.stderr}`);
+  const add2 = await steadyctl(env.db, ['team', 'add', 'BRAVO', 'Bravo Team']);
+  assert.equal(add2.code, 0, `team add without --area: exit ${add2.code}\n${add2.stderr}`);
+  const dup = await steadyctl(env.db, ['team', 'add', 'alpha', 'Another name']);
+  assert.notEqual(dup.code, 0, 'a second team with the same code (any case) is refused');
+  const list = await steadyctl(env.db, ['team', 'list']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^ALPHA\tAlpha Team\tFront door$/m);
+  assert.match(list.stdout, /^BRAVO\tBravo Team\t?$/m);
 });

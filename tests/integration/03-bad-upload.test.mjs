@@ -3,7 +3,7 @@
 //    table is the same before and after).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, upload, readData, tableCounts, dataDump, TEAMS } from './lib.mjs';
+import { setup, upload, readData, tableCounts, dataDump, assertSameText, TEAMS } from './lib.mjs';
 
 function findError(body, row, column) {
   return (body.errors ?? []).find((e) => e.row === row && e.column === column);
@@ -18,7 +18,7 @@ function errorsText(body) {
 //   row 2 X001,ALPHA,permanent,1.0    fine
 //   row 3 X002,NOPE,permanent,1.0     unknown team        -> team
 //   row 4 X003,ALPHA,permanent,1.5    fte out of range    -> fte
-//   row 5 X004,BRAVO,contractor,1.0   unknown contract    -> contract
+//   row 5 X004,BRAVO,volunteer,1.0    unknown contract    -> contract (contractor would be an alias of agency)
 //   row 6 X005,BRAVO,agency,0.5       fine
 test('bad file -> 422, errors name rows and columns, nothing stored', { timeout: 60_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
@@ -44,7 +44,7 @@ test('bad file -> 422, errors name rows and columns, nothing stored', { timeout:
   await t.test('unknown contract on row 5', () => {
     const e = findError(res.body, 5, 'contract');
     assert.ok(e, `no {row: 5, column: "contract"} in ${errorsText(res.body)}`);
-    assert.equal(e.value, 'contractor');
+    assert.equal(e.value, 'volunteer');
   });
   await t.test('unknown team on row 3, reported with the other problems', () => {
     const e = findError(res.body, 3, 'team');
@@ -58,7 +58,7 @@ test('bad file -> 422, errors name rows and columns, nothing stored', { timeout:
   });
 
   assert.deepEqual(await tableCounts(env.db), countsBefore, 'row counts of every table unchanged');
-  assert.equal(await dataDump(env.db), dumpBefore, 'data unchanged (pg_dump --data-only)');
+  assertSameText(await dataDump(env.db), dumpBefore, 'data (pg_dump --data-only)');
 
   const s = await (await fetch(`${d.url}/api/v1/summary`)).json();
   assert.equal(s.as_of, '2026-09-30', 'the refused 2026-10-31 file did not become the current roster');
@@ -78,7 +78,7 @@ test('a file whose only problem is an unknown team -> 422 naming it, nothing sto
   assert.equal(e.value, 'NOPE');
   assert.equal(res.body.error_count, 1);
   assert.deepEqual(await tableCounts(env.db), countsBefore);
-  assert.equal(await dataDump(env.db), dumpBefore);
+  assertSameText(await dataDump(env.db), dumpBefore, 'data (pg_dump --data-only)');
 });
 
 test('bad query parameters -> 400 naming the parameter, nothing stored', { timeout: 60_000 }, async (t) => {
@@ -99,5 +99,5 @@ test('bad query parameters -> 400 naming the parameter, nothing stored', { timeo
     assert.ok((res.body.errors ?? []).some((e) => e.column === column),
       `${JSON.stringify(params)}: errors[].column should name ${column}: ${errorsText(res.body)}`);
   }
-  assert.equal(await dataDump(env.db), dumpBefore);
+  assertSameText(await dataDump(env.db), dumpBefore, 'data (pg_dump --data-only)');
 });

@@ -133,7 +133,32 @@ export async function tableCounts(db) {
 export async function dataDump(db) {
   const r = await run('pg_dump', ['--data-only', '--no-owner', '--no-privileges', '-d', db]);
   if (r.code !== 0) throw new Error(describeRun('pg_dump', r));
-  return r.stdout.split('\n').filter((l) => !l.startsWith('SELECT pg_catalog.setval(')).join('\n');
+  return stableDump(r.stdout).split('\n').filter((l) => !l.startsWith('SELECT pg_catalog.setval(')).join('\n');
+}
+
+/** pg_dump --schema-only, comparable between runs. */
+export async function schemaDump(db) {
+  const r = await run('pg_dump', ['--schema-only', '--no-owner', '--no-privileges', '-d', db]);
+  if (r.code !== 0) throw new Error(describeRun('pg_dump', r));
+  return stableDump(r.stdout);
+}
+
+// pg_dump >= 15.14 brackets its output with \restrict KEY / \unrestrict KEY,
+// a random key per run.
+function stableDump(text) {
+  return text.split('\n').filter((l) => !/^\\(un)?restrict /.test(l)).join('\n');
+}
+
+/** Throws with the first differing lines (not two whole dumps) when a !== b. */
+export function assertSameText(got, want, what) {
+  if (got === want) return;
+  const g = got.split('\n');
+  const w = want.split('\n');
+  let i = 0;
+  while (i < g.length && i < w.length && g[i] === w[i]) i++;
+  throw new Error(`${what}: differs from line ${i + 1}:\n` +
+    `  before: ${w.slice(i, i + 5).join('\n          ')}\n` +
+    `  after:  ${g.slice(i, i + 5).join('\n          ')}`);
 }
 
 /** The numbers of the migration files in sql/ (001_init.sql -> 1), sorted. */
