@@ -59,12 +59,14 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 {
 	size_t n;
 	*why = NULL;
-	if (!strcmp(key, "listen"))
-		return set_str(&c->listen, value);
-	if (!strcmp(key, "db"))
-		return set_str(&c->db, value);
-	if (!strcmp(key, "web_root"))
-		return set_str(&c->web_root, value);
+	if (!strcmp(key, "listen") || !strcmp(key, "db") || !strcmp(key, "web_root")) {
+		if (!*value) {
+			*why = "must not be empty";
+			return 1;
+		}
+		return set_str(!strcmp(key, "listen") ? &c->listen : !strcmp(key, "db") ? &c->db : &c->web_root,
+			       value);
+	}
 	if (!strcmp(key, "log_level")) {
 		if (strcmp(value, "debug") && strcmp(value, "info") && strcmp(value, "warn") &&
 		    strcmp(value, "error")) {

@@ -83,13 +83,17 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 
 	int bad = 0;
 	if (!req->kind || strcmp(req->kind, "roster") != 0) {
-		if (errlist_add(errs, 0, "kind", req->kind, "kind must be \"roster\"") < 0)
+		if (errlist_add(errs, 0, "kind", req->kind, "%s", !req->kind
+				? "kind is required: roster"
+				: "unknown kind: this version accepts roster") < 0)
 			return -1;
 		bad = 1;
 	}
 	if (!req->source || !valid_source(req->source)) {
-		if (errlist_add(errs, 0, "source", req->source,
-				"source must be 1-32 characters of a-z, 0-9, _ or - (e.g. hr, agency)") < 0)
+		if (errlist_add(errs, 0, "source", req->source, "%s",
+				!req->source || !*req->source
+				? "source is required: the system the extract comes from, e.g. hr or agency"
+				: "source must be 1-32 characters of a-z, 0-9, _ or - (e.g. hr, agency)") < 0)
 			return -1;
 		bad = 1;
 	}

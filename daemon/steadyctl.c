@@ -137,7 +137,7 @@ static int cmd_team(PGconn *conn, int argc, char **argv)
 	}
 	const char *params[3] = { code, name, area };
 	PGresult *r = PQexecParams(conn,
-		"WITH a AS (INSERT INTO service_area (name) SELECT $3 WHERE $3 IS NOT NULL "
+		"WITH a AS (INSERT INTO service_area (name) SELECT $3::text WHERE $3::text IS NOT NULL "
 		"           ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id) "
 		"INSERT INTO team (code, name, area_id) VALUES ($1, $2, (SELECT id FROM a)) RETURNING id",
 		3, NULL, params, NULL, NULL, 0);
