@@ -157,9 +157,11 @@ static int parse_args(struct app *app, int argc, char **argv)
 	if (config_path && config_load_file(c, config_path) < 0)
 		return -1;
 	const char *why;
-	if (getenv("STEADY_LISTEN") && config_set(c, "listen", getenv("STEADY_LISTEN"), &why) != 0)
+	const char *env_listen = getenv("STEADY_LISTEN"), *env_db = getenv("STEADY_DB");
+	/* an empty variable counts as unset */
+	if (env_listen && *env_listen && config_set(c, "listen", env_listen, &why) != 0)
 		return -1;
-	if (getenv("STEADY_DB") && config_set(c, "db", getenv("STEADY_DB"), &why) != 0)
+	if (env_db && *env_db && config_set(c, "db", env_db, &why) != 0)
 		return -1;
 
 	optind = 0;
