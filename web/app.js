@@ -14,6 +14,8 @@
  *   #service-small            "small numbers" marker of that rate (hidden unless small)
  *   #service-fte-counts       "12.0 of 67.2 FTE agency"
  *   #service-hc-counts        "17.1% by headcount (12 of 70 people)"
+ *   #service-delta            change since the figures before, e.g. "\u25B2 Up 2.3 points from 17.9% (...)"
+ *   #highest-rate, #highest-team   the team(s) with the highest agency rate
  *   #as-of                    "Data as at 30 Sep 2026" ("No roster uploaded yet" when as_of is null)
  *   #updated-at               "updated HH:MM", local time of the last snapshot/update received
  *   #conn[data-state]         "connecting" | "live" | "down"
@@ -71,6 +73,9 @@
     barPermanent: $('mixbar-permanent'),
     barFixed: $('mixbar-fixed'),
     barAgency: $('mixbar-agency'),
+    highest: $('highest'),
+    highestRate: $('highest-rate'),
+    highestTeam: $('highest-team'),
     rows: $('team-rows'),
     empty: $('teams-empty'),
     canvas: $('team-chart'),
@@ -349,6 +354,7 @@
         delete teamRows[code];
       }
     }
+    renderHighest(teams);
     setClass(el.rows, 'dense', teams.length > 9);
     setHidden(el.empty, teams.length > 0);
 
@@ -366,6 +372,23 @@
       ds[2].data[i] = num(f.agency);
     }
     chart.update('none');
+  }
+
+  /* the team with the highest agency rate by FTE (ties: every name) */
+  function renderHighest(teams) {
+    var best = null;
+    var names = [];
+    for (var i = 0; i < teams.length; i++) {
+      var r = teams[i] && teams[i].agency_rate_fte;
+      if (!isRate(r)) continue;
+      if (best === null || r.value > best) { best = r.value; names = []; }
+      if (r.value === best) names.push(String(teams[i].name || teams[i].code));
+    }
+    var show = best !== null && best > 0;
+    setHidden(el.highest, !show);
+    if (!show) return;
+    setText(el.highestRate, best.toFixed(1) + '%');
+    setText(el.highestTeam, names.length > 2 ? names.length + ' teams' : names.join(' and '));
   }
 
   function renderService(s, asOf) {
