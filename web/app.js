@@ -464,7 +464,10 @@
 
   function liveUrl() {
     var proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return proto + '//' + window.location.host + '/api/v1/live';
+    /* relative to the page's directory, so a reverse proxy may mount Steady
+       under a prefix (/steady/ -> /steady/api/v1/live); "/" at the root */
+    var dir = window.location.pathname.replace(/[^\/]*$/, '') || '/';
+    return proto + '//' + window.location.host + dir + 'api/v1/live';
   }
 
   function setConn(state, text) {
