@@ -181,10 +181,10 @@ static enum num_result parse_decimal(const char *s, int allow_pct, double *out, 
 			ndigits++;
 			if (sig || *p != '0')
 				sig++;
-			if (sig > 15) {
+			if (sig > 15 || (seen_dot && frac >= 15)) {
 				if (!seen_dot)
 					return NUM_BAD;   /* absurdly large */
-				continue;                 /* drop digits beyond double precision */
+				continue;   /* digits past 1e-15 or past double precision: dropped */
 			}
 			mant = mant * 10 + (*p - '0');
 			frac += seen_dot;

@@ -297,9 +297,12 @@ static void test_fte_values(void **state)
 		"11,A,perm,0.333333\n"   /* row 12 */
 		"12,A,perm, 0.75 \n"     /* row 13: trimmed */
 		"13,A,perm,1.00001\n"    /* row 14: error, just over 1 */
-		"14,A,perm,0%\n");       /* row 15: error */
+		"14,A,perm,0%\n"         /* row 15: error */
+		"15,A,perm,0.50000000000000000000000\n"    /* row 16: 0.5 */
+		"16,A,perm,0.0000000000000000000001\n");   /* row 17: below 1e-15 = 0 */
 	assert_int_equal(r->rc, 1);
-	assert_int_equal(r->errs.n, 7);
+	assert_int_equal(r->errs.n, 8);
+	check_err(r, 7, 17, "fte", "0.0000000000000000000001", "more than 0");
 	check_err(r, 0, 2, "fte", "0", "fte must be more than 0 and at most 1");
 	check_err(r, 1, 3, "fte", "1.5", "fte must be more than 0 and at most 1");
 	check_err(r, 2, 4, "fte", "0,5", "use a full stop for decimals (0.5), not a comma");
@@ -307,8 +310,9 @@ static void test_fte_values(void **state)
 	check_err(r, 4, 9, "fte", "-0.5", "more than 0");
 	check_err(r, 5, 14, "fte", "1.00001", "at most 1");
 	check_err(r, 6, 15, "fte", "0%", "more than 0");
-	assert_int_equal(r->got.count, 7);
+	assert_int_equal(r->got.count, 8);
 	const struct got_row *g = r->got.v;
+	check_row(&g[7], 16, "15", "A", CONTRACT_PERMANENT, 0.5);
 	check_row(&g[0], 5, "4", "A", CONTRACT_PERMANENT, 0.5);
 	check_row(&g[1], 6, "5", "A", CONTRACT_PERMANENT, 0.25);
 	check_row(&g[2], 7, "6", "A", CONTRACT_PERMANENT, 1.0);
