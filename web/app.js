@@ -27,7 +27,8 @@
  *        .small-flag          present and not hidden when the team's FTE rate has `small: true`
  *   window.steady             read-only state for debugging: {chart, state(), messages}
  *
- * Query string: ?service=Name sets the service name shown in the header.
+ * Query string: ?service=Name sets the service name shown in the header;
+ * ?overscan=1 keeps everything 5% in from the edges for TVs that crop them.
  */
 (function () {
   'use strict';
@@ -123,13 +124,22 @@
   }
   function plural(n, one, many) { return n === 1 ? one : many; }
 
-  (function serviceNameFromQuery() {
-    var m = /[?&]service=([^&]*)/.exec(window.location.search);
-    if (!m) return;
+  /* ?service=Name   the service name in the header
+     ?overscan=1     keep everything 5% in from the edges, for TVs that crop */
+  function queryParam(name) {
+    var m = new RegExp('[?&]' + name + '=([^&]*)').exec(window.location.search);
+    if (!m) return null;
     try {
-      var name = decodeURIComponent(m[1].replace(/\+/g, ' ')).trim();
-      if (name) setText(el.serviceName, name.slice(0, 80));
-    } catch (e) { /* malformed escape: keep the default */ }
+      return decodeURIComponent(m[1].replace(/\+/g, ' ')).trim();
+    } catch (e) {
+      return null;  /* malformed escape: ignore */
+    }
+  }
+  (function applyQuery() {
+    var name = queryParam('service');
+    if (name) setText(el.serviceName, name.slice(0, 80));
+    var o = queryParam('overscan');
+    if (o && o !== '0') el.body.classList.add('overscan');
   })();
 
   /* ------------------------------------------------------------------ */

@@ -33,6 +33,7 @@ const SEPT = {
   asOf: 'Data as at 30 Sep 2026',
   service: '17.9%',
   serviceCounts: '12.0 of 67.2 FTE agency',
+  serviceHeadcount: '17.1% by headcount (12 of 70 people)',
   teams: {
     ICART: { rate: '0.0%', counts: '0.0 of 10.0 FTE', small: false },
     ASSESS: { rate: '50.0%', counts: '6.0 of 12.0 FTE', small: false },
@@ -186,6 +187,7 @@ test('wall display shows the sample figures, updates live and shows STALE', {
     assert.equal(await text('#as-of'), SEPT.asOf);
     assert.equal(await text('#service-agency-rate'), SEPT.service);
     assert.equal(await text('#service-fte-counts'), SEPT.serviceCounts);
+    assert.equal(await text('#service-hc-counts'), SEPT.serviceHeadcount);
     assert.match(await text('#updated-at'), /^updated \d\d:\d\d$/);
     assert.equal(await page.locator('#service-small').isVisible(), false, 'service rate is not small');
     for (const [code, want] of Object.entries(SEPT.teams)) {
