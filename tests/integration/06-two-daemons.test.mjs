@@ -32,9 +32,10 @@ test('an upload through one instance or steadyctl reaches the clients of both', 
     path.join(DATA, 'union-agency.csv')]);
   // + union-agency.csv: service agency 2.5 of 6.0 FTE = 41.7%
   const isBoth = (m) => m.type === 'update' && m.data?.service?.agency_rate_fte?.value === 41.7;
+  // (5 s: the time includes starting steadyctl, slow in the sanitizer build)
   const [v1, v2] = await Promise.all([
-    c1.next(isBoth, 2000, 'update on instance 1 after steadyctl upload'),
-    c2.next(isBoth, 2000, 'update on instance 2 after steadyctl upload'),
+    c1.next(isBoth, 5000, 'update on instance 1 after steadyctl upload'),
+    c2.next(isBoth, 5000, 'update on instance 2 after steadyctl upload'),
   ]);
   t.diagnostic(`steadyctl upload: instance 1 after ${v1.receivedAt - t0} ms, instance 2 after ${v2.receivedAt - t0} ms`);
   assert.equal(teamOf(v2.data, 'BRAVO').agency_rate_fte.value, 60.0);
