@@ -25,6 +25,8 @@ static const char WHY_SERIAL[] =
 static const char WHY_MONTH_NAME[] =
 	"not a recognised month name: use Jan, Feb, ... or January, February, ...";
 static const char WHY_TIME[] = "the time after the date is not a valid hh:mm or hh:mm:ss";
+static const char WHY_PARAM[] =
+	"write the date as yyyy-mm-dd (2026-09-30) or dd/mm/yyyy (30/09/2026), without a time";
 
 int date_is_leap(int y)
 {
@@ -317,4 +319,24 @@ int date_parse(const char *s, char out[11], const char **why)
 		return reject(why, WHY_EMPTY);
 	}
 	return date_parse_n(s, strlen(s), out, why);
+}
+
+int date_parse_param(const char *s, char out[11], const char **why)
+{
+	out[0] = '\0';
+	if (!s)
+		return reject(why, WHY_EMPTY);
+	size_t n = strlen(s), digits_only = 1, any = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ':' || (s[i] == 'T' && i > 0 && is_digit((unsigned char)s[i - 1])))
+			return reject(why, WHY_PARAM);   /* a time of day */
+		if (s[i] == ' ' || s[i] == '\t')
+			continue;
+		any = 1;
+		if (!is_digit((unsigned char)s[i]) && s[i] != '.')
+			digits_only = 0;
+	}
+	if (any && digits_only)
+		return reject(why, WHY_PARAM);
+	return date_parse_n(s, n, out, why);
 }

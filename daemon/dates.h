@@ -33,6 +33,13 @@ int date_parse(const char *s, char out[11], const char **why);
 /* The same for s[0..len), which need not be NUL-terminated. */
 int date_parse_n(const char *s, size_t len, char out[11], const char **why);
 
+/*
+ * For query parameters such as `as_of` (docs/api.md: ISO or UK date): like
+ * date_parse but a date written out -- never an Excel serial number and never
+ * a time of day.  0 or -1 with *why set.
+ */
+int date_parse_param(const char *s, char out[11], const char **why);
+
 int date_is_leap(int y);
 int date_days_in_month(int y, int m);            /* 0 when m is not 1..12 */
 int date_valid(int y, int m, int d);             /* 1 when a real calendar day */

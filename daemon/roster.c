@@ -302,6 +302,7 @@ struct rparse {
 	long col[COL_COUNT];   /* field index of each column, -1 = absent */
 	size_t ncols;
 	int use_hours;
+	char delim;
 
 	struct id_set ids;
 	struct buf scratch;    /* trimmed copies of the current row's values */
@@ -330,6 +331,11 @@ static int problem(struct rparse *r, long row, const char *column, const char *v
 		return -1;
 	}
 	return 0;
+}
+
+static const char *delim_name(char d)
+{
+	return d == ';' ? "semicolon" : d == '\t' ? "tab" : "comma";
 }
 
 static int record_empty(const struct csv_record *rec)
@@ -539,9 +545,10 @@ static int do_row(struct rparse *r, const struct csv_record *rec)
 		trim(&s, &n);
 		if (n)
 			return problem(r, row, NULL, rec->field[i],
-				       "this row has %zu values but the header has %zu columns; "
-				       "a value containing the separator must be in quotes",
-				       rec->nfields, r->ncols);
+				       "this row has %zu values but the header has %zu columns; a "
+				       "value containing a %s must be in quotes%s",
+				       rec->nfields, r->ncols, delim_name(r->delim),
+				       r->delim == ',' ? ", and decimals need a full stop (0.5)" : "");
 	}
 
 	/* trimmed, NUL-terminated copies of the values we use */
@@ -709,6 +716,7 @@ int roster_parse_info(const char *data, size_t len, const struct roster_options 
 		goto done;
 	}
 	info->delimiter = dialect.delim;
+	r.delim = dialect.delim;
 
 	struct csv_options co = { dialect.delim, ROSTER_MAX_FIELD, 0, dialect.first_line };
 	int crc = csv_parse_buffer(text.data + dialect.skip_bytes, text.len - dialect.skip_bytes,

@@ -651,6 +651,35 @@ static void test_dates_excel_serial(void **state)
 	DATE_BAD("46295.", FORMAT);
 }
 
+static void test_dates_param(void **state)
+{
+	(void)state;
+	char out[11];
+	const char *why = NULL;
+	static const char PARAM[] = "write the date as yyyy-mm-dd (2026-09-30) or dd/mm/yyyy "
+				    "(30/09/2026), without a time";
+	assert_int_equal(date_parse_param("2026-09-30", out, &why), 0);
+	assert_string_equal(out, "2026-09-30");
+	assert_int_equal(date_parse_param("30/09/2026", out, &why), 0);
+	assert_string_equal(out, "2026-09-30");
+	assert_int_equal(date_parse_param("3 OCT 2026", out, &why), 0);
+	assert_string_equal(out, "2026-10-03");
+	assert_int_equal(date_parse_param("46295", out, &why), -1);   /* serials are for files */
+	assert_string_equal(why, PARAM);
+	assert_string_equal(out, "");
+	assert_int_equal(date_parse_param("46295.5", out, &why), -1);
+	assert_string_equal(why, PARAM);
+	assert_int_equal(date_parse_param("2026-09-30T00:00", out, &why), -1);
+	assert_string_equal(why, PARAM);
+	assert_int_equal(date_parse_param("30/09/26", out, &why), -1);
+	assert_string_equal(why, TWO_DIGIT);
+	assert_int_equal(date_parse_param("09/30/2026", out, &why), -1);
+	assert_string_equal(why, US);
+	assert_int_equal(date_parse_param("", out, &why), -1);
+	assert_string_equal(why, "the date is empty");
+	assert_int_equal(date_parse_param(NULL, out, &why), -1);
+}
+
 static void test_dates_calendar(void **state)
 {
 	(void)state;
@@ -712,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_dates_formats),
 		cmocka_unit_test(test_dates_rejections),
 		cmocka_unit_test(test_dates_excel_serial),
+		cmocka_unit_test(test_dates_param),
 		cmocka_unit_test(test_dates_calendar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -512,11 +512,21 @@ static void test_ragged_and_trailing_lines(void **state)
 	assert_int_equal(r->rc, 1);
 	assert_int_equal(r->errs.n, 2);
 	check_err(r, 0, 3, NULL, "oops",
-		  "this row has 4 values but the header has 3 columns");
+		  "this row has 4 values but the header has 3 columns; a value containing a "
+		  "comma must be in quotes, and decimals need a full stop (0.5)");
 	check_err(r, 1, 4, "contract", "", "contract is empty");
 	assert_int_equal(r->got.count, 1);
 	check_row(r->got.v, 2, "1", "A", CONTRACT_PERMANENT, 1.0);
 	assert_int_equal(r->info.data_rows, 3);
+	run_free(r);
+
+	/* an unquoted decimal comma splits the value: "0,5" -> "0" | "5" */
+	r = RUN("staff_id;team;contract\n1;A;perm;x;\n");
+	assert_int_equal(r->rc, 1);
+	check_err(r, 0, 2, NULL, "x",
+		  "this row has 5 values but the header has 3 columns; a value containing a "
+		  "semicolon must be in quotes");
+	assert_null(strstr(r->errs.v[0].message, "full stop"));
 	run_free(r);
 }
 
