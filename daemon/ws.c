@@ -99,14 +99,33 @@ static void client_free(struct ws_client *c, const char *why)
 	free(c);
 }
 
+static const char *close_code_name(unsigned code)
+{
+	switch (code) {
+	case 1000: return "normal closure";
+	case 1001: return "going away";
+	case 1002: return "protocol error";
+	case 1003: return "unsupported data";
+	case 1005: return "no status code";
+	case 1007: return "invalid UTF-8";
+	case 1008: return "policy violation";
+	case 1009: return "message too big";
+	case 1011: return "internal error";
+	default: return "application code";
+	}
+}
+
 /* Why a finished session ended, for the disconnect log line. */
 static const char *close_story(const struct ws_client *c, char *buf, size_t len)
 {
-	if (wsproto_close_received(c->ws))
-		snprintf(buf, len, "closed by the client (%u)", wsproto_close_code_received(c->ws));
-	else if (wsproto_close_sent(c->ws))
-		snprintf(buf, len, "closed by the server (%u)", wsproto_close_code_sent(c->ws));
-	else
+	unsigned code;
+	if (wsproto_close_received(c->ws)) {
+		code = wsproto_close_code_received(c->ws);
+		snprintf(buf, len, "closed by the client (%u %s)", code, close_code_name(code));
+	} else if (wsproto_close_sent(c->ws)) {
+		code = wsproto_close_code_sent(c->ws);
+		snprintf(buf, len, "closed by the server (%u %s)", code, close_code_name(code));
+	} else
 		snprintf(buf, len, "connection closed without a close frame");
 	return buf;
 }
@@ -585,8 +604,13 @@ void ws_server_free(struct ws_server *srv)
 		    wsproto_close(c->ws, WSPROTO_CLOSE_GOING_AWAY, "server shutting down") == 0)
 			client_flush(c);
 		struct evbuffer *out = bufferevent_get_output(c->bev);
-		if (evbuffer_get_length(out) > 0)
+		if (evbuffer_get_length(out) > 0) {
+			/* A socket bufferevent keeps the front of its output
+			 * frozen (only its own write callback drains it); it
+			 * is freed right after, so write directly. */
+			evbuffer_unfreeze(out, 1);
 			evbuffer_write(out, bufferevent_getfd(c->bev));
+		}
 		client_free(c, "server shutting down");
 	}
 	if (srv->heartbeat_ev)
