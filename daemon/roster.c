@@ -355,6 +355,7 @@ static int do_header(struct rparse *r, const struct csv_record *rec)
 	struct buf found = BUF_INIT;
 	char norm[64];
 	int rc = -1;
+	size_t errs_before = errlist_total(r->errs);
 
 	r->have_header = 1;
 	r->header_row = rec->line;
@@ -401,7 +402,7 @@ static int do_header(struct rparse *r, const struct csv_record *rec)
 			goto fail;
 	}
 	r->use_hours = r->col[COL_FTE] < 0 && r->col[COL_HOURS] >= 0;
-	if (r->bad)
+	if (errlist_total(r->errs) != errs_before)
 		r->stopped = 1;   /* rows cannot be read without a usable header */
 	rc = 0;
 fail:
