@@ -44,19 +44,21 @@ struct ws_client {
 	struct evhttp_connection *evcon;   /* owns the request and the bufferevent */
 	struct bufferevent *bev;
 	struct wsproto *ws;
-	struct event *close_timer;         /* armed once the client is closing */
+	struct event *close_timer;         /* armed once the client is closing; reaps the dead */
 	char peer[160];                    /* "ip:port" (+ forwarded-for), for logs */
 	double last_pong;                  /* monotonic seconds */
 	int pong_due;                      /* answer a {"type":"ping"} after this read */
 	int closing;                       /* close sent or session finished */
+	int dead;                          /* dropped, socket closed on the next loop pass */
 };
 
 struct ws_server {
 	struct event_base *base;
 	struct ws_limits lim;
 	struct hub *hub;
-	struct ws_client *clients;
+	struct ws_client *clients;         /* open clients */
 	size_t nclients;
+	struct ws_client *dead;            /* dropped, waiting for client_reap */
 	struct event *heartbeat_ev;
 	struct event *ping_ev;
 	struct buf heartbeat;              /* scratch for the heartbeat message */
@@ -72,31 +74,57 @@ static double mono_now(void)
 
 /* ---- client lifetime ---- */
 
-static void client_unlink(struct ws_client *c)
+static void list_link(struct ws_client **head, struct ws_client *c)
 {
-	struct ws_server *srv = c->srv;
+	c->prev = NULL;
+	c->next = *head;
+	if (*head)
+		(*head)->prev = c;
+	*head = c;
+}
+
+static void list_unlink(struct ws_client **head, struct ws_client *c)
+{
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		srv->clients = c->next;
+		*head = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
 	c->prev = c->next = NULL;
-	srv->nclients--;
 }
 
-/* Close the socket and forget the client.  `c` is gone afterwards. */
-static void client_free(struct ws_client *c, const char *why)
+/* Close the socket and free everything.  Never from inside one of the
+ * client's bufferevent callbacks: libevent would still use the socket
+ * after evhttp_connection_free() closed it. */
+static void client_reap(struct ws_client *c)
 {
-	struct ws_server *srv = c->srv;
-	client_unlink(c);
-	log_info("live: client %s disconnected: %s (%zu open)", c->peer, why, srv->nclients);
-	if (c->close_timer)
-		event_free(c->close_timer);
+	list_unlink(&c->srv->dead, c);
+	event_free(c->close_timer);
 	/* Frees the request and the bufferevent as well; shuts the socket down. */
 	evhttp_connection_free(c->evcon);
 	wsproto_free(c->ws);
 	free(c);
+}
+
+/*
+ * Drop the client: it is no longer counted nor sent anything, its socket is
+ * silenced now and closed on the next pass of the loop (client_reap from the
+ * client's timer).  Safe from any callback; `c` must not be used afterwards
+ * by the caller.
+ */
+static void client_free(struct ws_client *c, const char *why)
+{
+	struct ws_server *srv = c->srv;
+	list_unlink(&srv->clients, c);
+	srv->nclients--;
+	log_info("live: client %s disconnected: %s (%zu open)", c->peer, why, srv->nclients);
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+	c->dead = 1;
+	list_link(&srv->dead, c);
+	struct timeval now = { 0, 0 };
+	evtimer_add(c->close_timer, &now);   /* on failure ws_server_free reaps it */
 }
 
 static const char *close_code_name(unsigned code)
@@ -154,7 +182,9 @@ static void close_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	struct ws_client *c = arg;
 	char story[96];
-	if (wsproto_finished(c->ws)) {
+	if (c->dead) {
+		client_reap(c);
+	} else if (wsproto_finished(c->ws)) {
 		/* Handshake done but the peer is not reading its last bytes. */
 		close_story(c, story, sizeof story);
 		client_free(c, story);
@@ -241,6 +271,7 @@ static void client_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct ws_client *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t before = client_pending(c);
 
 	while (evbuffer_get_length(in) > 0) {
 		struct evbuffer_iovec v[8];
@@ -261,6 +292,15 @@ static void client_read_cb(struct bufferevent *bev, void *arg)
 	if (client_flush(c) < 0) {
 		log_error("live: out of memory answering client %s", c->peer);
 		client_free(c, "out of memory");
+		return;
+	}
+	/* Replies wslay queued on its own (pongs) count against the same
+	 * bound: a client that sends pings but does not read is dropped. */
+	size_t after = client_pending(c);
+	if (after > before && hub_should_drop(before, after - before, c->srv->lim.max_queue)) {
+		log_warn("live: dropping client %s: %zu bytes of replies unsent, limit %zu", c->peer,
+			 after, c->srv->lim.max_queue);
+		client_free(c, "send queue over the limit");
 		return;
 	}
 	if (c->pong_due) {
@@ -505,10 +545,7 @@ void ws_server_handle_upgrade(struct ws_server *srv, struct evhttp_request *req)
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 
 	c->last_pong = mono_now();
-	c->next = srv->clients;
-	if (srv->clients)
-		srv->clients->prev = c;
-	srv->clients = c;
+	list_link(&srv->clients, c);
 	srv->nclients++;
 	log_info("live: client %s connected (%zu open)", c->peer, srv->nclients);
 
@@ -613,6 +650,8 @@ void ws_server_free(struct ws_server *srv)
 		}
 		client_free(c, "server shutting down");
 	}
+	while (srv->dead)
+		client_reap(srv->dead);
 	if (srv->heartbeat_ev)
 		event_free(srv->heartbeat_ev);
 	if (srv->ping_ev)
