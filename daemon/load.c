@@ -100,7 +100,7 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 	const char *why = NULL;
 	if (!req->as_of || !*req->as_of) {
 		why = "as_of is required: the date the extract describes, e.g. 2026-09-30";
-	} else if (date_parse(req->as_of, plan->as_of, &why) < 0) {
+	} else if (date_parse_param(req->as_of, plan->as_of, &why) < 0) {
 		if (!why)
 			why = "as_of is not a date";
 	} else {
