@@ -12,7 +12,9 @@
  *     continuation: close 1002 and stop reading;
  *   - a message larger than max_message (counted over all its fragments):
  *     close 1009 and stop reading, before any of its payload is buffered;
- *   - a text message that is not UTF-8: close 1007.
+ *   - a text message that is not UTF-8: close 1007;
+ *   - a frame wslay's frame layer rejects outright (a fragmented control
+ *     frame, a control frame over 125 bytes): a close frame without a code.
  *
  * Lifetime, as seen by the I/O layer:
  *   while (bytes arrive) { wsproto_feed(); write wsproto_output(); consume; }
