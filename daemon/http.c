@@ -21,6 +21,7 @@
 
 struct route {
 	char *path;
+	int prefix;
 	int methods;
 	http_handler fn;
 	void *ud;
@@ -211,7 +212,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
 	int method = (int)evhttp_request_get_command(req);
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		struct route *r = &srv->routes[i];
-		if (strcmp(r->path, path))
+		if (r->prefix ? strncmp(r->path, path, strlen(r->path)) : strcmp(r->path, path))
 			continue;
 		free(path);
 		if (!(r->methods & method)) {
@@ -292,7 +293,8 @@ fail:
 	return NULL;
 }
 
-int http_route(struct http_server *srv, const char *path, int methods, http_handler fn, void *ud)
+static int add_route(struct http_server *srv, const char *path, int prefix, int methods,
+		     http_handler fn, void *ud)
 {
 	if (srv->nroutes == MAX_ROUTES) {
 		log_error("http: too many routes (adding %s)", path);
@@ -302,11 +304,22 @@ int http_route(struct http_server *srv, const char *path, int methods, http_hand
 	r->path = strdup(path);
 	if (!r->path)
 		return -1;
+	r->prefix = prefix;
 	r->methods = methods;
 	r->fn = fn;
 	r->ud = ud;
 	srv->nroutes++;
 	return 0;
+}
+
+int http_route(struct http_server *srv, const char *path, int methods, http_handler fn, void *ud)
+{
+	return add_route(srv, path, 0, methods, fn, ud);
+}
+
+int http_route_prefix(struct http_server *srv, const char *prefix, int methods, http_handler fn, void *ud)
+{
+	return add_route(srv, prefix, 1, methods, fn, ud);
 }
 
 void http_server_free(struct http_server *srv)

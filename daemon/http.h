@@ -23,6 +23,9 @@ struct http_server *http_server_new(struct event_base *base, const char *listen,
 /* Exact path match; `methods` is a mask of EVHTTP_REQ_* values.  0 or -1. */
 int http_route(struct http_server *srv, const char *path, int methods, http_handler fn, void *ud);
 
+/* Every path starting with `prefix` (after exact routes found nothing). */
+int http_route_prefix(struct http_server *srv, const char *prefix, int methods, http_handler fn, void *ud);
+
 /* The evhttp object, so that it can be freed after the WebSocket clients. */
 void http_server_free(struct http_server *srv);
 

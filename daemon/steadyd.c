@@ -17,6 +17,7 @@
 #include "api.h"
 #include "config.h"
 #include "db.h"
+#include "figures.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
@@ -32,6 +33,7 @@ struct app {
 	struct config cfg;
 	struct event_base *base;
 	struct db *db;
+	struct figures *fig;
 	struct http_server *http;
 	struct ws_server *ws;
 	struct api api;
@@ -43,9 +45,10 @@ struct app {
 
 static void refresh(struct app *app);
 
-static void refreshed(void *arg, char *json)
+static void refreshed(void *arg, char *json, int status)
 {
 	struct app *app = arg;
+	(void)status;
 	app->refreshing = 0;
 	if (json) {
 		if (ws_server_publish(app->ws, json) < 0)
@@ -71,7 +74,7 @@ static void refresh(struct app *app)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &app->change_at);
-	if (api_fetch_figures(app->db, refreshed, app) == 0)
+	if (figures_summary(app->fig, FIGURES_DEFAULT, FIGURES_DEFAULT, refreshed, app) == 0)
 		app->refreshing = 1;
 }
 
@@ -231,10 +234,16 @@ int main(int argc, char **argv)
 	app.db = db_new(app.base, app.cfg.db, CHANGE_CHANNEL, &cbs, &app);
 	if (!app.db)
 		goto out;
+	app.fig = figures_new(app.db);
+	if (!app.fig) {
+		log_error("steadyd: out of memory");
+		goto out;
+	}
 	app.http = http_server_new(app.base, app.cfg.listen, app.cfg.web_root, app.cfg.max_upload_bytes);
 	if (!app.http)
 		goto out;
 	app.api.db = app.db;
+	app.api.fig = app.fig;
 	app.api.ws = app.ws;
 	app.api.max_upload_rows = app.cfg.max_upload_rows;
 	if (api_register(&app.api, app.http) < 0)
@@ -259,6 +268,7 @@ out:
 	 * clients as they are failed: free the database first.  WebSocket
 	 * clients hold evhttp connections: free them before evhttp. */
 	db_free(app.db);
+	figures_free(app.fig);
 	if (app.ws)
 		ws_server_free(app.ws);
 	http_server_free(app.http);

@@ -44,14 +44,15 @@ static void document_for_two_teams(void **state)
 	strcpy(s.as_of, "2026-09-30");
 	struct team_figures *a = summary_add_team(&s, 1, "A", "Team A", "Front door");
 	assert_non_null(a);
-	a->w.fte[CONTRACT_PERMANENT] = 3.0;
-	a->w.heads[CONTRACT_PERMANENT] = 3;
-	a->w.fte[CONTRACT_FIXED_TERM] = 0.5;
-	a->w.heads[CONTRACT_FIXED_TERM] = 1;
-	a->w.fte[CONTRACT_AGENCY] = 2.0;
-	a->w.heads[CONTRACT_AGENCY] = 2;
+	a->c.w.fte[CONTRACT_PERMANENT] = 3.0;
+	a->c.w.heads[CONTRACT_PERMANENT] = 3;
+	a->c.w.fte[CONTRACT_FIXED_TERM] = 0.5;
+	a->c.w.heads[CONTRACT_FIXED_TERM] = 1;
+	a->c.w.fte[CONTRACT_AGENCY] = 2.0;
+	a->c.w.heads[CONTRACT_AGENCY] = 2;
 	struct team_figures *e = summary_add_team(&s, 2, "EMPTY", "Empty team", "");
 	assert_non_null(e);
+	s.service = a->c; /* the engine sums teams into the service; here A is all there is */
 
 	char *json = summary_to_json(&s, 1795000000); /* 2026-11-18T11:06:40Z */
 	summary_free(&s);
@@ -95,6 +96,8 @@ static void nothing_uploaded_yet(void **state)
 	assert_true(cJSON_IsNull(get(doc, "as_of")));
 	assert_int_equal(cJSON_GetArraySize(get(doc, "teams")), 0);
 	assert_true(cJSON_IsNull(get(doc, "service.agency_rate_fte.value")));
+	assert_string_equal(get(doc, "service.agency_rate_fte.missing")->valuestring, "nobody in post");
+	assert_string_equal(get(doc, "service.vacancy_rate.missing")->valuestring, "no establishment set");
 	assert_float_equal(num(doc, "service.headcount.total"), 0, 1e-9);
 	cJSON_Delete(doc);
 }
@@ -107,8 +110,8 @@ static void fte_sums_are_rounded_for_display(void **state)
 	struct team_figures *t = summary_add_team(&s, 7, "P", "Part-timers", "x");
 	assert_non_null(t);
 	/* 0.1 + 0.2 is 0.30000000000000004 in binary: shown as 0.3 */
-	t->w.fte[CONTRACT_PERMANENT] = 0.1 + 0.2;
-	t->w.heads[CONTRACT_PERMANENT] = 2;
+	t->c.w.fte[CONTRACT_PERMANENT] = 0.1 + 0.2;
+	t->c.w.heads[CONTRACT_PERMANENT] = 2;
 	char *json = summary_to_json(&s, 0);
 	summary_free(&s);
 	assert_non_null(json);
