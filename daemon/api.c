@@ -20,7 +20,7 @@
 #include "ws.h"
 
 static void reply_problems(struct evhttp_request *req, int code, const char *what,
-			   const struct errlist *errs);
+			   const struct errlist *errs, const char *after);
 
 /* ---- GET /healthz ---- */
 
@@ -84,7 +84,7 @@ static void handle_summary(struct evhttp_request *req, void *arg)
 		bad = 1;
 	}
 	if (bad) {
-		reply_problems(req, 400, "the request is malformed", &errs);
+		reply_problems(req, 400, "the request is malformed", &errs, "");
 		goto done;
 	}
 	if (figures_summary(api->fig, date, from, figures_reply, req) < 0)
@@ -161,7 +161,7 @@ static void estab_set_done(void *arg, struct pgjob_outcome *out)
 	} else if (out->ok) {
 		struct errlist errs = ERRLIST_INIT;
 		errlist_add(&errs, 0, "team", c->team, "unknown team: use a team code or name");
-		reply_problems(c->req, 422, "the establishment was not set", &errs);
+		reply_problems(c->req, 422, "the establishment was not set", &errs, "");
 		errlist_free(&errs);
 	} else if (!out->result) {
 		http_reply_error(c->req, 503, "the database is unavailable; nothing was changed");
@@ -237,7 +237,7 @@ static void handle_establishment(struct evhttp_request *req, void *arg)
 		strftime(c->from, sizeof c->from, "%Y-%m-%d", &tm);
 	}
 	if (errs.n) {
-		reply_problems(req, 422, "the establishment was not set", &errs);
+		reply_problems(req, 422, "the establishment was not set", &errs, "");
 		goto done;
 	}
 	char ftebuf[32], by[100];
@@ -298,13 +298,13 @@ fail:
 	return NULL;
 }
 
+/* {"error": "<what>: N problems found<after>", "error_count": N, "errors": [...]} */
 static void reply_problems(struct evhttp_request *req, int code, const char *what,
-			   const struct errlist *errs)
+			   const struct errlist *errs, const char *after)
 {
 	char msg[200];
 	size_t total = errlist_total(errs);
-	snprintf(msg, sizeof msg, "%s: %zu problem%s found; nothing was stored", what, total,
-		 total == 1 ? "" : "s");
+	snprintf(msg, sizeof msg, "%s: %zu problem%s found%s", what, total, total == 1 ? "" : "s", after);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = errors_json(errs);
 	if (!o || !arr || !cJSON_AddStringToObject(o, "error", msg) ||
@@ -360,7 +360,7 @@ static void upload_done(void *arg, struct pgjob_outcome *out)
 	int dbe = load_db_errors(out, &errs);
 	if (dbe > 0) {
 		log_info("upload from %s rejected by the database: %zu problems", u->peer, errlist_total(&errs));
-		reply_problems(u->req, 422, "the file was rejected", &errs);
+		reply_problems(u->req, 422, "the file was rejected", &errs, "; nothing was stored");
 	} else if (dbe < 0) {
 		http_reply_error(u->req, 500, "out of memory");
 	} else if (!out->result) {
@@ -422,7 +422,8 @@ static void handle_upload(struct evhttp_request *req, void *arg)
 		int params = only_parameter_errors(&errs);
 		log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&errs));
 		reply_problems(req, params ? 400 : 422,
-			       params ? "the request is incomplete" : "the file was rejected", &errs);
+			       params ? "the request is incomplete" : "the file was rejected", &errs,
+			       "; nothing was stored");
 		goto done;
 	}
 	prepared = 1;
