@@ -1,9 +1,8 @@
 // 1. Schema migrations from an empty database: `steadyctl migrate` applies every
 //    numbered file in sql/ and records it in steady_schema_version; a second run
 //    is a no-op; steadyd started on an empty database migrates it as well.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, steadyctl, psql, migrationVersions, schemaDump, assertSameText } from './lib.mjs';
+import { test, setup, steadyctl, psql, migrationVersions, schemaDump, assertSameText } from './lib.mjs';
 
 
 test('steadyctl migrate on an empty database, then again', { timeout: 120_000 }, async (t) => {

@@ -1,9 +1,8 @@
 // 2. Upload -> summary: a hand-made roster (tests/data/roster-small.csv; the
 //    figures are worked by hand in tests/data/roster-small.md) posted to
 //    POST /api/v1/uploads, then GET /api/v1/summary checked figure by figure.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, upload, getJson, readData, teamOf, assertFigures, figures, TEAMS } from './lib.mjs';
+import { test, setup, upload, getJson, readData, teamOf, assertFigures, figures, TEAMS } from './lib.mjs';
 
 
 // Hand-computed (tests/data/roster-small.md). Rates: A / (A + E) x 100 rounded

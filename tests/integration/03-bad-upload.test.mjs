@@ -1,9 +1,8 @@
 // 3. A bad file is refused whole: 422, every problem named by row (the file's
 //    line, header = row 1) and column, and nothing stored (the data of every
 //    table is the same before and after).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, upload, readData, tableCounts, dataDump, assertSameText, TEAMS } from './lib.mjs';
+import { test, setup, upload, readData, tableCounts, dataDump, assertSameText, TEAMS } from './lib.mjs';
 
 function findError(body, row, column) {
   return (body.errors ?? []).find((e) => e.row === row && e.column === column);

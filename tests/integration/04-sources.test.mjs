@@ -2,9 +2,8 @@
 //    or before it: hr + agency on the same date add up; a second hr upload
 //    replaces the hr part only; a later agency extract moves as_of on and keeps
 //    the hr snapshot that is still the latest.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, upload, getJson, readData, teamOf, assertFigures, figures, TEAMS } from './lib.mjs';
+import { test, setup, upload, getJson, readData, teamOf, assertFigures, figures, TEAMS } from './lib.mjs';
 
 async function checkSummary(d, asOf, want) {
   const { status, body } = await getJson(`${d.url}/api/v1/summary`);

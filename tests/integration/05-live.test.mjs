@@ -1,9 +1,8 @@
 // 5. WebSocket /api/v1/live with an independent client (the `ws` package):
 //    a snapshot at once, an update with the new figures within 2 s of an upload,
 //    and heartbeats.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, upload, getJson, readData, teamOf, TEAMS } from './lib.mjs';
+import { test, setup, upload, getJson, readData, teamOf, TEAMS } from './lib.mjs';
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 

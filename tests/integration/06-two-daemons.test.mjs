@@ -1,10 +1,9 @@
 // 6. Two steadyd on one database: an upload through either instance, or
 //    straight into the database with `steadyctl upload`, reaches the clients of
 //    both (the daemons push from PostgreSQL NOTIFY, not from their own handler).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { setup, upload, readData, steadyctlOk, DATA, teamOf, TEAMS } from './lib.mjs';
+import { test, setup, upload, readData, steadyctlOk, DATA, teamOf, TEAMS } from './lib.mjs';
 
 test('an upload through one instance or steadyctl reaches the clients of both', { timeout: 90_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });

@@ -2,11 +2,10 @@
 //    others and is dropped once its queue passes ws_max_queue; a plain GET of
 //    /api/v1/live is refused; oversized client messages close with 1009;
 //    client chatter is ignored.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import { setup, upload, getJson, psql, TEAMS } from './lib.mjs';
+import { test, setup, upload, getJson, psql, TEAMS } from './lib.mjs';
 
 /** A raw TCP WebSocket handshake, then the socket is paused: it never reads again. */
 function stalledClient(port) {

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { test as nodeTest } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DATA = path.join(ROOT, 'tests/data');
@@ -282,6 +283,26 @@ async function startDaemonOn(db, port, { config, args, timeout }) {
 
 // ---------------------------------------------------------------- per-test fixture
 
+const daemonsOf = new WeakMap(); // test context -> daemons started through setup()
+
+/**
+ * node:test's test(), plus: when the test fails, the tail of the log of every
+ * steadyd it started is printed with it (CI output is all there is to read).
+ */
+export function test(name, opts, fn) {
+  if (typeof opts === 'function') { fn = opts; opts = {}; }
+  return nodeTest(name, opts, async (t) => {
+    try {
+      await fn(t);
+    } catch (e) {
+      for (const d of daemonsOf.get(t) ?? []) {
+        t.diagnostic(`steadyd on port ${d.port}, last lines of its log:\n${d.logs().split('\n').slice(-40).join('\n')}`);
+      }
+      throw e;
+    }
+  });
+}
+
 /**
  * A fresh database for test t (migrated unless migrate: false, with teams
  * added through steadyctl), and everything started through the returned
@@ -292,6 +313,7 @@ export async function setup(t, { teams = [], migrate = true } = {}) {
   const { name, conninfo } = await createDatabase();
   const daemons = [];
   const sockets = [];
+  daemonsOf.set(t, daemons);
   t.after(async () => {
     for (const s of sockets) s.terminate();
     const errors = [];
