@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "dates.h"
 #include "errlist.h"
+#include "estab.h"
 #include "load.h"
 #include "log.h"
 #include "migrate.h"
@@ -28,6 +31,8 @@ static void usage(FILE *f)
 	      "  status                          show the schema version\n"
 	      "  team add CODE NAME [--area AREA]\n"
 	      "  team list\n"
+	      "  establishment set TEAM FTE [--from DATE]   funded FTE from DATE (default today)\n"
+	      "  establishment list\n"
 	      "  upload --kind roster --source SOURCE --as-of DATE FILE\n"
 	      "\n"
 	      "The database is --db, else $STEADY_DB, else \"dbname=steady\".\n", f);
@@ -156,6 +161,66 @@ static int cmd_team(PGconn *conn, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_establishment(PGconn *conn, int argc, char **argv)
+{
+	if (argc >= 1 && !strcmp(argv[0], "list")) {
+		PGresult *r = PQexec(conn, ESTAB_LIST_SQL);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "steadyctl: listing establishment: %s", PQresultErrorMessage(r));
+			PQclear(r);
+			return 1;
+		}
+		printf("%s\n", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		return 0;
+	}
+	if (argc < 3 || strcmp(argv[0], "set")) {
+		usage(stderr);
+		return 64;
+	}
+	const char *team = argv[1], *fte = argv[2];
+	char from[11], by[160];
+	const char *why = NULL;
+	char *end;
+	double v = strtod(fte, &end);
+	if (*end || end == fte || v < 0 || v > 10000) {
+		fprintf(stderr, "steadyctl: FTE \"%s\" must be a number from 0 to 10000\n", fte);
+		return 64;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(from, sizeof from, "%Y-%m-%d", &tm);
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--from") && i + 1 < argc) {
+			if (date_parse_param(argv[++i], from, &why) < 0) {
+				fprintf(stderr, "steadyctl: --from \"%s\": %s\n", argv[i], why);
+				return 64;
+			}
+		} else {
+			fprintf(stderr, "steadyctl: establishment set: unexpected argument \"%s\"\n", argv[i]);
+			return 64;
+		}
+	}
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(by, sizeof by, "steadyctl:%s", pw ? pw->pw_name : "unknown");
+	const char *params[4] = { team, from, fte, by };
+	PGresult *r = PQexecParams(conn, ESTAB_SET_SQL, 4, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "steadyctl: setting establishment: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		return 1;
+	}
+	if (PQntuples(r) != 1) {
+		fprintf(stderr, "steadyctl: unknown team \"%s\": use a team code or name (steadyctl team list)\n", team);
+		PQclear(r);
+		return 1;
+	}
+	printf("establishment of %s: %s FTE from %s\n", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), from);
+	PQclear(r);
+	return 0;
+}
+
 static int cmd_upload(PGconn *conn, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -263,7 +328,7 @@ int main(int argc, char **argv)
 	int sub_argc = argc - optind - 1;
 	char **sub_argv = argv + optind + 1;
 	if (strcmp(cmd, "migrate") && strcmp(cmd, "status") && strcmp(cmd, "team") &&
-	    strcmp(cmd, "upload")) {
+	    strcmp(cmd, "establishment") && strcmp(cmd, "upload")) {
 		fprintf(stderr, "steadyctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 64;
@@ -278,6 +343,8 @@ int main(int argc, char **argv)
 		rc = cmd_status(conn);
 	else if (!strcmp(cmd, "team"))
 		rc = cmd_team(conn, sub_argc, sub_argv);
+	else if (!strcmp(cmd, "establishment"))
+		rc = cmd_establishment(conn, sub_argc, sub_argv);
 	else
 		rc = cmd_upload(conn, sub_argc + 1, sub_argv - 1);
 	PQfinish(conn);
