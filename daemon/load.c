@@ -10,6 +10,7 @@
 
 #include "dates.h"
 #include "load.h"
+#include "load_alloc.h"
 #include "roster.h"
 
 static const char STAGE_SQL[] =
@@ -82,10 +83,10 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 	plan->job.what = "roster upload";
 
 	int bad = 0;
-	if (!req->kind || strcmp(req->kind, "roster") != 0) {
+	if (!req->kind || (strcmp(req->kind, "roster") != 0 && strcmp(req->kind, "allocations") != 0)) {
 		if (errlist_add(errs, 0, "kind", req->kind, "%s", !req->kind
-				? "kind is required: roster"
-				: "unknown kind: this version accepts roster") < 0)
+				? "kind is required: roster or allocations"
+				: "unknown kind: this version accepts roster or allocations") < 0)
 			return -1;
 		bad = 1;
 	}
@@ -122,6 +123,8 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 
 	if (sha256_hex(req->data, req->len, plan->sha256) < 0)
 		return -1;
+	if (strcmp(req->kind, "allocations") == 0)
+		return load_alloc_prepare(req, plan, errs);
 
 	struct copy_ctx cx = { NULL, 0 };
 	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||

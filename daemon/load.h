@@ -14,7 +14,7 @@
 #include "pgjob.h"
 
 struct load_request {
-	const char *kind;      /* "roster" */
+	const char *kind;      /* "roster" or "allocations" (load_alloc.c) */
 	const char *source;    /* [a-z0-9_-]{1,32} */
 	const char *as_of;     /* as given: ISO or UK date */
 	const char *by;        /* who uploads (user name, "steadyctl:<os user>") */
