@@ -315,7 +315,10 @@ static int only_parameter_errors(const struct errlist *errs)
 
 struct upload_ctx {
 	struct evhttp_request *req;
+	struct errlist errs;     /* the file's own problems, when the job only checks */
+	int check_only;
 	char peer[80];
+	char kind[16];
 	char source[40];
 	char as_of[11];
 	long rows;
@@ -326,18 +329,30 @@ static void upload_done(void *arg, struct pgjob_outcome *out)
 {
 	struct upload_ctx *u = arg;
 	struct errlist errs = ERRLIST_INIT;
+	if (u->check_only) {
+		/* the file had problems; the database was only asked for its own (unknown teams) */
+		if (!out->ok)
+			log_warn("upload from %s: checking teams failed: %s", u->peer, out->error);
+		if (load_check_errors(out, &u->errs) < 0) {
+			http_reply_error(u->req, 500, "out of memory");
+			goto done;
+		}
+		log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&u->errs));
+		reply_problems(u->req, 422, "the file was rejected", &u->errs, "; nothing was stored");
+		goto done;
+	}
 	if (out->ok) {
 		long batch = load_batch_id(out);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		log_info("upload: batch %ld stored, %ld roster rows, source %s, as of %s, from %s in %.0f ms",
+		log_info("upload: batch %ld stored, %ld rows, source %s, as of %s, from %s in %.0f ms",
 			 batch, u->rows, u->source, u->as_of, u->peer,
 			 (double)(now.tv_sec - u->started.tv_sec) * 1e3 +
 			 (double)(now.tv_nsec - u->started.tv_nsec) / 1e6);
 		char body[256];
 		snprintf(body, sizeof body,
-			 "{\"batch_id\":%ld,\"kind\":\"roster\",\"source\":\"%s\",\"as_of\":\"%s\",\"rows\":%ld}",
-			 batch, u->source, u->as_of, u->rows);
+			 "{\"batch_id\":%ld,\"kind\":\"%s\",\"source\":\"%s\",\"as_of\":\"%s\",\"rows\":%ld}",
+			 batch, u->kind, u->source, u->as_of, u->rows);
 		http_reply_json_text(u->req, 201, body);
 		goto done;
 	}
@@ -357,6 +372,7 @@ static void upload_done(void *arg, struct pgjob_outcome *out)
 	}
 done:
 	errlist_free(&errs);
+	errlist_free(&u->errs);
 	free(u);
 }
 
@@ -400,9 +416,10 @@ static void handle_upload(struct evhttp_request *req, void *arg)
 		.max_rows = api->max_upload_rows,
 	};
 	int rc = load_prepare(&lr, &plan, &errs);
+	prepared = 1;
 	if (rc < 0)
 		goto oom;
-	if (rc > 0) {
+	if (rc > 0 && !plan.check_only) {
 		int params = only_parameter_errors(&errs);
 		log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&errs));
 		reply_problems(req, params ? 400 : 422,
@@ -410,7 +427,13 @@ static void handle_upload(struct evhttp_request *req, void *arg)
 			       "; nothing was stored");
 		goto done;
 	}
-	prepared = 1;
+	if (rc > 0) {
+		/* also ask the database for unknown teams: every problem in one answer */
+		u->check_only = 1;
+		u->errs = errs;
+		memset(&errs, 0, sizeof errs);
+	}
+	snprintf(u->kind, sizeof u->kind, "%s", lr.kind);
 	snprintf(u->source, sizeof u->source, "%s", lr.source);
 	snprintf(u->as_of, sizeof u->as_of, "%s", plan.as_of);
 	u->rows = plan.rows;
@@ -424,6 +447,8 @@ oom:
 done:
 	if (prepared)
 		load_plan_free(&plan);
+	if (u)
+		errlist_free(&u->errs);
 	free(u);
 	errlist_free(&errs);
 	evhttp_clear_headers(&q);

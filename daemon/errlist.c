@@ -73,6 +73,20 @@ int errlist_add(struct errlist *e, long row, const char *column, const char *val
 	return 0;
 }
 
+void errlist_sort(struct errlist *e)
+{
+	/* insertion sort: stable, and lists are short (at most `limit`) and mostly in order */
+	for (size_t i = 1; i < e->n; i++) {
+		struct load_error cur = e->v[i];
+		size_t j = i;
+		while (j > 0 && e->v[j - 1].row > cur.row) {
+			e->v[j] = e->v[j - 1];
+			j--;
+		}
+		e->v[j] = cur;
+	}
+}
+
 size_t errlist_total(const struct errlist *e)
 {
 	return e->n + e->dropped;

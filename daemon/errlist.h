@@ -29,6 +29,8 @@ struct errlist {
 int errlist_add(struct errlist *e, long row, const char *column, const char *value,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 size_t errlist_total(const struct errlist *e);   /* n + dropped */
+/* Orders the problems by row, keeping the order of problems on the same row. */
+void errlist_sort(struct errlist *e);
 void errlist_free(struct errlist *e);
 
 #endif

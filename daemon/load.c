@@ -142,8 +142,12 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 		rc = 1;
 	}
 	if (rc == 1) {
-		load_plan_free(plan);
-		return 1;
+		if (cx.rows == 0) {
+			load_plan_free(plan);
+			return 1;
+		}
+		plan->rows = cx.rows;
+		return load_add_team_check(plan, "steady_in") < 0 ? -1 : 1;
 	}
 	plan->rows = cx.rows;
 
@@ -169,15 +173,13 @@ void load_plan_free(struct load_plan *plan)
 	pgjob_free(&plan->job);
 }
 
-int load_db_errors(const struct pgjob_outcome *out, struct errlist *errs)
+/* Adds the problems of a JSON array [{row, column, value, message}]; 1, or -1 (ENOMEM). */
+static int add_json_errors(const char *json, const char *fallback, struct errlist *errs)
 {
-	if (strcmp(pgjob_sqlstate(out), "ST422") != 0)
-		return 0;
-	const char *detail = PQresultErrorField(out->result, PG_DIAG_MESSAGE_DETAIL);
-	cJSON *arr = detail ? cJSON_Parse(detail) : NULL;
+	cJSON *arr = json ? cJSON_Parse(json) : NULL;
 	if (!cJSON_IsArray(arr)) {
 		cJSON_Delete(arr);
-		return errlist_add(errs, 0, NULL, NULL, "%s", out->error ? out->error : "rejected") < 0 ? -1 : 1;
+		return errlist_add(errs, 0, NULL, NULL, "%s", fallback) < 0 ? -1 : 1;
 	}
 	const cJSON *e;
 	cJSON_ArrayForEach(e, arr) {
@@ -195,6 +197,35 @@ int load_db_errors(const struct pgjob_outcome *out, struct errlist *errs)
 	}
 	cJSON_Delete(arr);
 	return 1;
+}
+
+int load_db_errors(const struct pgjob_outcome *out, struct errlist *errs)
+{
+	if (strcmp(pgjob_sqlstate(out), "ST422") != 0)
+		return 0;
+	return add_json_errors(PQresultErrorField(out->result, PG_DIAG_MESSAGE_DETAIL),
+			       out->error ? out->error : "rejected", errs);
+}
+
+int load_add_team_check(struct load_plan *plan, const char *staged_table)
+{
+	const char *params[1] = { staged_table };
+	if (pgjob_add_query(&plan->job, "SELECT steady_unknown_teams($1::regclass)", 1, params, NULL, NULL) < 0)
+		return -1;
+	plan->job.result_step = (long)plan->job.n - 1;
+	if (pgjob_add_query(&plan->job, "ROLLBACK", 0, NULL, NULL, NULL) < 0)
+		return -1;
+	plan->check_only = 1;
+	return 0;
+}
+
+int load_check_errors(const struct pgjob_outcome *out, struct errlist *errs)
+{
+	if (out->ok && out->result && PQntuples(out->result) == 1 &&
+	    add_json_errors(PQgetvalue(out->result, 0, 0), "rejected", errs) < 0)
+		return -1;
+	errlist_sort(errs);
+	return 0;
 }
 
 long load_batch_id(const struct pgjob_outcome *out)

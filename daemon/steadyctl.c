@@ -264,18 +264,24 @@ static int cmd_upload(PGconn *conn, int argc, char **argv)
 	req.data = data.data ? data.data : "";
 	req.len = data.len;
 	int p = load_prepare(&req, &plan, &errs);
+	prepared = 1;
 	if (p < 0) {
 		fprintf(stderr, "steadyctl: out of memory validating %s\n", path);
 		goto done;
 	}
 	if (p > 0) {
+		/* ask the database for unknown teams too, so every problem shows at once */
+		if (plan.check_only) {
+			pgjob_run_sync(conn, &plan.job, &out);
+			if (load_check_errors(&out, &errs) < 0)
+				goto done;
+		}
 		print_errors(path, &errs);
 		fprintf(stderr, "steadyctl: %zu problem%s found; nothing was stored\n",
 			errlist_total(&errs), errlist_total(&errs) == 1 ? "" : "s");
 		rc = 2;
 		goto done;
 	}
-	prepared = 1;
 	if (pgjob_run_sync(conn, &plan.job, &out) < 0) {
 		int dbe = load_db_errors(&out, &errs);
 		if (dbe > 0) {

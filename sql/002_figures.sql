@@ -21,6 +21,28 @@ CREATE TABLE establishment (
 	PRIMARY KEY (team_id, effective_from)
 );
 
+-- The rows of a staged upload (a temporary table with `line` and `team`)
+-- whose team is unknown, as a JSON array of {row, column, value, message};
+-- '[]' when every team is known.  Used by the loaders, and on its own to report
+-- unknown teams together with a file's other problems.
+CREATE FUNCTION steady_unknown_teams(p_table regclass) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v jsonb;
+BEGIN
+	EXECUTE format($q$
+		SELECT coalesce(jsonb_agg(jsonb_build_object(
+		         'row', i.line, 'column', 'team', 'value', i.team,
+		         'message', format('unknown team "%%s": add it first (steadyctl team add) or correct the name', i.team))
+		         ORDER BY i.line), '[]')
+		  FROM %s i
+		 WHERE NOT EXISTS (SELECT 1 FROM team t
+		                    WHERE lower(t.code) = lower(i.team) OR lower(t.name) = lower(i.team))$q$, p_table)
+	   INTO v;
+	RETURN v;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION steady_load_roster(p_source text, p_as_of date, p_by text,
                                               p_sha256 text, p_original bytea)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -29,15 +51,8 @@ DECLARE
 	v_rows integer;
 	v_errors jsonb;
 BEGIN
-	SELECT jsonb_agg(jsonb_build_object(
-	         'row', i.line, 'column', 'team', 'value', i.team,
-	         'message', format('unknown team "%s": add it first (steadyctl team add) or correct the name', i.team))
-	         ORDER BY i.line)
-	  INTO v_errors
-	  FROM steady_in i
-	 WHERE NOT EXISTS (SELECT 1 FROM team t
-	                    WHERE lower(t.code) = lower(i.team) OR lower(t.name) = lower(i.team));
-	IF v_errors IS NOT NULL THEN
+	v_errors := steady_unknown_teams('steady_in');
+	IF v_errors <> '[]'::jsonb THEN
 		RAISE EXCEPTION 'unknown teams in upload' USING ERRCODE = 'ST422', DETAIL = v_errors::text;
 	END IF;
 
