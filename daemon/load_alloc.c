@@ -60,7 +60,14 @@ int load_alloc_prepare(const struct load_request *req, struct load_plan *plan,
 		rc = 1;
 	}
 	if (rc == 1) {
-		load_plan_free(plan);
+		if (cx.rows == 0) {
+			load_plan_free(plan);
+			return 1;
+		}
+		/* also ask the database about the valid rows' teams (rolled back) */
+		plan->rows = cx.rows;
+		if (load_add_team_check(plan, "steady_alloc_in") < 0)
+			goto fail;
 		return 1;
 	}
 	plan->rows = cx.rows;

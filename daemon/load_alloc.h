@@ -12,8 +12,9 @@
 #include "load.h"
 
 /* plan->as_of and plan->sha256 are already set and req is otherwise valid.
- * 0: plan->job is ready to run.  1: errs lists the problems (plan is freed).
- * -1: fatal (out of memory; plan is freed). */
+ * Returns as load_prepare: 0, the job stores the file; 1, errs lists the
+ * problems and, when plan->check_only, the job asks the database for unknown
+ * teams among the valid rows and rolls back; -1, fatal (out of memory). */
 int load_alloc_prepare(const struct load_request *req, struct load_plan *plan,
 		       struct errlist *errs);
 
