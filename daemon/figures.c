@@ -31,6 +31,14 @@ static const char META_SQL[] =
 	"         'from', e.effective_from - " EPOCH ", 'fte', e.fte) ORDER BY e.team_id, e.effective_from), '[]')"
 	"    FROM establishment e)";
 
+/* Allocation counts: 'w' for the window of the answer, 'm' per month end of the trend. */
+static const char ALLOC_SQL[] =
+	"SELECT 'w', NULL::integer, team_id, cases_open, worker_changes, cases_3plus"
+	"  FROM steady_alloc_counts($1::date, $2::date)"
+	" UNION ALL "
+	"SELECT 'm', month - " EPOCH ", team_id, cases_open, worker_changes, cases_3plus"
+	"  FROM steady_alloc_monthly($3::date, $4::date)";
+
 static const char ROWS_SQL[] =
 	"SELECT batch_id, staff_key, team_id, contract, fte, caseload,"
 	"       start_date - " EPOCH ", end_date - " EPOCH ", absence_days"
@@ -76,6 +84,10 @@ struct request {
 	figures_cb cb;
 	void *ud;
 	struct request *next;
+	int eff_date, eff_from;  /* the reference date and window start, defaults applied */
+	int days[FIGURES_TREND_MONTHS + 121];  /* trend month ends (history: up to 120 + 1) */
+	size_t ndays;
+	PGresult *alloc;         /* ALLOC_SQL's rows, NULL when not asked */
 };
 
 static void run(struct request *r);
@@ -264,6 +276,8 @@ static void finish(struct request *r, char *json, int status)
 {
 	struct figures *f = r->f;
 	r->cb(r->ud, json, status);
+	if (r->alloc)
+		PQclear(r->alloc);
 	free(r->team_code);
 	free(r);
 	f->active = NULL;
@@ -302,6 +316,46 @@ static size_t trend_days(const struct engine *e, int date, size_t max, int *days
 	if (mid_month)
 		days[n++] = date;
 	return n;
+}
+
+/* The allocation counts of one kind ('w' window, 'm' month end `day`) onto the
+ * team counts (stride apart), the areas (may be NULL) and the service.  A team
+ * with no row had no case open; nothing at all means no allocations in force. */
+static void apply_alloc(const struct figures *f, PGresult *a, char kind, int day,
+			struct eng_counts *team, size_t stride, struct eng_counts *area,
+			struct eng_counts *service)
+{
+	int any = 0;
+	for (int i = 0; a && i < PQntuples(a); i++) {
+		if (PQgetvalue(a, i, 0)[0] != kind || (kind == 'm' && atoi(PQgetvalue(a, i, 1)) != day))
+			continue;
+		any = 1;
+		long open = atol(PQgetvalue(a, i, 3)), chg = atol(PQgetvalue(a, i, 4)), c3 = atol(PQgetvalue(a, i, 5));
+		struct eng_counts *c = service;
+		if (!PQgetisnull(a, i, 2)) {
+			int t = team_index(f, atol(PQgetvalue(a, i, 2)));
+			if (t < 0)
+				continue;
+			c = &team[(size_t)t * stride];
+			int ai = f->teams[t].area_idx;
+			if (area && ai >= 0) {
+				/* an area is the sum of its teams: a case moving within it counts twice */
+				area[ai].cases_open += open;
+				area[ai].worker_changes += chg;
+				area[ai].cases_3plus += c3;
+			}
+		}
+		c->cases_open = open;
+		c->worker_changes = chg;
+		c->cases_3plus = c3;
+	}
+	if (!any)
+		return;
+	for (size_t t = 0; t < f->nteams; t++)
+		team[t * stride].have_alloc = 1;
+	for (size_t i = 0; area && i < f->nareas; i++)
+		area[i].have_alloc = 1;
+	service->have_alloc = 1;
 }
 
 static int fill_summary(struct figures *f, struct summary *s, const struct eng_result *r)
@@ -352,17 +406,16 @@ static void answer_summary(struct request *r)
 	struct eng_result res;
 	int have_res = 0;
 	char *json = NULL;
-	int days[FIGURES_TREND_MONTHS];
 	memset(&s, 0, sizeof s);
 
-	int date = r->date != FIGURES_DEFAULT ? r->date : engine_latest(f->eng);
+	int date = r->eff_date;
 	if (date == INT_MIN) {
 		/* nothing uploaded yet: every team, zero counts, no dates */
 		if (engine_compute(f->eng, 0, 1, &res) < 0)
 			goto fail;
 		have_res = 1;
 	} else {
-		int from = r->from != FIGURES_DEFAULT ? r->from : eng_year_before(date) + 1;
+		int from = r->eff_from;
 		if (engine_compute(f->eng, date, from, &res) < 0)
 			goto fail;
 		have_res = 1;
@@ -374,10 +427,33 @@ static void answer_summary(struct request *r)
 	}
 	if (fill_summary(f, &s, &res) < 0)
 		goto fail;
-	if (date != INT_MIN) {
-		size_t n = trend_days(f->eng, date, FIGURES_TREND_MONTHS, days);
-		if (fill_trend(f, &s, days, n) < 0)
+	if (r->alloc) {
+		/* team counts are spread across team_figures: gather, apply, scatter */
+		struct eng_counts *tc = calloc(f->nteams ? f->nteams : 1, sizeof *tc);
+		struct eng_counts *ac = calloc(f->nareas ? f->nareas : 1, sizeof *ac);
+		if (!tc || !ac) {
+			free(tc);
+			free(ac);
 			goto fail;
+		}
+		for (size_t t = 0; t < f->nteams; t++)
+			tc[t] = s.teams[t].c;
+		for (size_t i = 0; i < f->nareas; i++)
+			ac[i] = s.areas[i].c;
+		apply_alloc(f, r->alloc, 'w', 0, tc, 1, ac, &s.service);
+		for (size_t t = 0; t < f->nteams; t++)
+			s.teams[t].c = tc[t];
+		for (size_t i = 0; i < f->nareas; i++)
+			s.areas[i].c = ac[i];
+		free(tc);
+		free(ac);
+	}
+	if (date != INT_MIN) {
+		if (fill_trend(f, &s, r->days, r->ndays) < 0)
+			goto fail;
+		for (size_t m = 0; r->alloc && m < r->ndays; m++)
+			apply_alloc(f, r->alloc, 'm', r->days[m], s.trend_team + m * f->nteams, 1, NULL,
+				    &s.trend_service[m]);
 	}
 	json = summary_to_json(&s, time(NULL));
 fail:
@@ -403,31 +479,77 @@ static void answer_history(struct request *r)
 		finish(r, NULL, 404);
 		return;
 	}
-	int *days = malloc((size_t)(r->months + 1) * sizeof *days);
-	int latest = engine_latest(f->eng);
-	size_t n = days && latest != INT_MIN ? trend_days(f->eng, latest, (size_t)r->months, days) : 0;
-	for (size_t i = 0; days && i < f->nteams; i++)
+	for (size_t i = 0; i < f->nteams; i++)
 		if (!summary_add_team(&s, f->teams[i].id, f->teams[i].code, f->teams[i].name, f->teams[i].area))
 			goto fail;
-	if (!days || fill_trend(f, &s, days, n) < 0)
+	if (fill_trend(f, &s, r->days, r->ndays) < 0)
 		goto fail;
+	for (size_t m = 0; r->alloc && m < r->ndays; m++)
+		apply_alloc(f, r->alloc, 'm', r->days[m], s.trend_team + m * f->nteams, 1, NULL,
+			    &s.trend_service[m]);
 	json = summary_history_json(&s, t);
 fail:
 	if (!json)
 		log_error("figures: out of memory building a history");
-	free(days);
 	summary_free(&s);
 	finish(r, json, json ? 200 : 503);
 }
 
-static void answer(struct request *r)
+static void respond(struct request *r)
 {
-	if (r->invalidate_from != INT_MAX)
-		cache_invalidate(r->f, r->invalidate_from);
 	if (r->kind == REQ_SUMMARY)
 		answer_summary(r);
 	else
 		answer_history(r);
+}
+
+static void alloc_done(void *arg, struct pgjob_outcome *out)
+{
+	struct request *r = arg;
+	if (!out->ok) {
+		log_error("figures: reading allocation counts failed: %s", out->error);
+		finish(r, NULL, 503);
+		return;
+	}
+	r->alloc = out->result;   /* kept until the answer is made */
+	out->result = NULL;
+	respond(r);
+}
+
+static void iso(int day, char out[11])
+{
+	int y, m, d;
+	date_from_days(day, &y, &m, &d);
+	date_format(y, m, d, out);
+}
+
+/* The engine is in step: settle the dates, then fetch the allocation counts
+ * for the same window and trend months, then answer. */
+static void answer(struct request *r)
+{
+	struct figures *f = r->f;
+	if (r->invalidate_from != INT_MAX)
+		cache_invalidate(f, r->invalidate_from);
+	int latest = engine_latest(f->eng);
+	r->eff_date = r->kind == REQ_SUMMARY && r->date != FIGURES_DEFAULT ? r->date : latest;
+	if (r->eff_date == INT_MIN) {
+		respond(r);
+		return;
+	}
+	r->eff_from = r->kind == REQ_SUMMARY && r->from != FIGURES_DEFAULT ? r->from
+		: eng_year_before(r->eff_date) + 1;
+	size_t max = r->kind == REQ_SUMMARY ? FIGURES_TREND_MONTHS : (size_t)r->months;
+	r->ndays = trend_days(f->eng, r->eff_date, max, r->days);
+	char p1[11], p2[11], p3[11], p4[11];
+	iso(r->eff_from, p1);
+	iso(r->eff_date, p2);
+	iso(r->ndays ? r->days[0] : r->eff_date, p3);
+	iso(r->ndays ? r->days[r->ndays - 1] : r->eff_date, p4);
+	const char *params[4] = { p1, p2, p3, p4 };
+	if (db_query(f->db, ALLOC_SQL, 4, params, alloc_done, r) < 0) {
+		log_error("figures: out of memory queueing a query");
+		finish(r, NULL, 503);
+	}
 }
 
 /* ---- syncing ---- */
