@@ -13,15 +13,12 @@
 #include "api.h"
 #include "dates.h"
 #include "db.h"
+#include "errlist.h"
 #include "estab.h"
 #include "figures.h"
 #include "http.h"
-#include "load.h"
 #include "log.h"
 #include "ws.h"
-
-static void reply_problems(struct evhttp_request *req, int code, const char *what,
-			   const struct errlist *errs, const char *after);
 
 /* ---- GET /healthz ---- */
 
@@ -85,7 +82,7 @@ static void handle_summary(struct evhttp_request *req, void *arg)
 		bad = 1;
 	}
 	if (bad) {
-		reply_problems(req, 400, "the request is malformed", &errs, "");
+		http_reply_problems(req, 400, "the request is malformed", &errs, "");
 		goto done;
 	}
 	if (figures_summary(api->fig, date, from, figures_reply, req) < 0)
@@ -162,7 +159,7 @@ static void estab_set_done(void *arg, struct pgjob_outcome *out)
 	} else if (out->ok) {
 		struct errlist errs = ERRLIST_INIT;
 		errlist_add(&errs, 0, "team", c->team, "unknown team: use a team code or name");
-		reply_problems(c->req, 422, "the establishment was not set", &errs, "");
+		http_reply_problems(c->req, 422, "the establishment was not set", &errs, "");
 		errlist_free(&errs);
 	} else if (!out->result) {
 		http_reply_error(c->req, 503, "the database is unavailable; nothing was changed");
@@ -221,7 +218,7 @@ static void handle_establishment(struct evhttp_request *req, void *arg)
 		strftime(c->from, sizeof c->from, "%Y-%m-%d", &tm);
 	}
 	if (errs.n) {
-		reply_problems(req, 422, "the establishment was not set", &errs, "");
+		http_reply_problems(req, 422, "the establishment was not set", &errs, "");
 		goto done;
 	}
 	char ftebuf[32], by[100];
@@ -248,217 +245,11 @@ static void handle_live(struct evhttp_request *req, void *arg)
 	ws_server_handle_upgrade(api->ws, req);
 }
 
-/* ---- POST /api/v1/uploads ---- */
-
-static cJSON *errors_json(const struct errlist *errs)
-{
-	cJSON *arr = cJSON_CreateArray();
-	if (!arr)
-		return NULL;
-	for (size_t i = 0; i < errs->n; i++) {
-		const struct load_error *e = &errs->v[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o)) {
-			cJSON_Delete(o);
-			goto fail;
-		}
-		cJSON *col = e->column ? cJSON_CreateString(e->column) : cJSON_CreateNull();
-		if (!col || !cJSON_AddItemToObject(o, "column", col)) {
-			cJSON_Delete(col);
-			goto fail;
-		}
-		cJSON *val = e->value ? cJSON_CreateString(e->value) : cJSON_CreateNull();
-		if (!val || !cJSON_AddItemToObject(o, "value", val)) {
-			cJSON_Delete(val);
-			goto fail;
-		}
-		if (!cJSON_AddNumberToObject(o, "row", (double)e->row) ||
-		    !cJSON_AddStringToObject(o, "message", e->message))
-			goto fail;
-	}
-	return arr;
-fail:
-	cJSON_Delete(arr);
-	return NULL;
-}
-
-/* {"error": "<what>: N problems found<after>", "error_count": N, "errors": [...]} */
-static void reply_problems(struct evhttp_request *req, int code, const char *what,
-			   const struct errlist *errs, const char *after)
-{
-	char msg[200];
-	size_t total = errlist_total(errs);
-	snprintf(msg, sizeof msg, "%s: %zu problem%s found%s", what, total, total == 1 ? "" : "s", after);
-	cJSON *o = cJSON_CreateObject();
-	cJSON *arr = errors_json(errs);
-	if (!o || !arr || !cJSON_AddStringToObject(o, "error", msg) ||
-	    !cJSON_AddNumberToObject(o, "error_count", (double)total)) {
-		cJSON_Delete(o);
-		cJSON_Delete(arr);
-		http_reply_error(req, 500, "out of memory");
-		return;
-	}
-	cJSON_AddItemToObject(o, "errors", arr);
-	http_reply_json(req, code, o);
-}
-
-static int only_parameter_errors(const struct errlist *errs)
-{
-	for (size_t i = 0; i < errs->n; i++) {
-		const char *c = errs->v[i].column;
-		if (errs->v[i].row != 0 || !c ||
-		    (strcmp(c, "kind") && strcmp(c, "source") && strcmp(c, "as_of")))
-			return 0;
-	}
-	return errs->n > 0;
-}
-
-struct upload_ctx {
-	struct evhttp_request *req;
-	struct errlist errs;     /* the file's own problems, when the job only checks */
-	int check_only;
-	char peer[80];
-	char kind[16];
-	char source[40];
-	char as_of[11];
-	long rows;
-	struct timespec started;
-};
-
-static void upload_done(void *arg, struct pgjob_outcome *out)
-{
-	struct upload_ctx *u = arg;
-	struct errlist errs = ERRLIST_INIT;
-	if (u->check_only) {
-		/* the file had problems; the database was only asked for its own (unknown teams) */
-		if (!out->ok)
-			log_warn("upload from %s: checking teams failed: %s", u->peer, out->error);
-		if (load_check_errors(out, &u->errs) < 0) {
-			http_reply_error(u->req, 500, "out of memory");
-			goto done;
-		}
-		log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&u->errs));
-		reply_problems(u->req, 422, "the file was rejected", &u->errs, "; nothing was stored");
-		goto done;
-	}
-	if (out->ok) {
-		long batch = load_batch_id(out);
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		log_info("upload: batch %ld stored, %ld rows, source %s, as of %s, from %s in %.0f ms",
-			 batch, u->rows, u->source, u->as_of, u->peer,
-			 (double)(now.tv_sec - u->started.tv_sec) * 1e3 +
-			 (double)(now.tv_nsec - u->started.tv_nsec) / 1e6);
-		char body[256];
-		snprintf(body, sizeof body,
-			 "{\"batch_id\":%ld,\"kind\":\"%s\",\"source\":\"%s\",\"as_of\":\"%s\",\"rows\":%ld}",
-			 batch, u->kind, u->source, u->as_of, u->rows);
-		http_reply_json_text(u->req, 201, body);
-		goto done;
-	}
-	int dbe = load_db_errors(out, &errs);
-	if (dbe > 0) {
-		log_info("upload from %s rejected by the database: %zu problems", u->peer, errlist_total(&errs));
-		reply_problems(u->req, 422, "the file was rejected", &errs, "; nothing was stored");
-	} else if (dbe < 0) {
-		http_reply_error(u->req, 500, "out of memory");
-	} else if (!out->result) {
-		log_warn("upload from %s not stored: %s", u->peer, out->error);
-		http_reply_error(u->req, 503, "the database is unavailable; nothing was stored, try again");
-	} else {
-		log_error("upload from %s failed at step %ld: %s (SQLSTATE %s)", u->peer, out->failed_step,
-			  out->error, pgjob_sqlstate(out));
-		http_reply_error(u->req, 500, "storing the upload failed; nothing was stored");
-	}
-done:
-	errlist_free(&errs);
-	errlist_free(&u->errs);
-	free(u);
-}
-
-static void handle_upload(struct evhttp_request *req, void *arg)
-{
-	struct api *api = arg;
-	struct evkeyvalq q;
-	struct errlist errs = ERRLIST_INIT;
-	struct load_plan plan;
-	struct upload_ctx *u = NULL;
-	int prepared = 0;
-	char by[120];
-
-	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
-	if (evhttp_parse_query_str(query ? query : "", &q) < 0) {
-		evhttp_clear_headers(&q);
-		http_reply_error(req, 400, "the query string is malformed");
-		return;
-	}
-	u = calloc(1, sizeof *u);
-	if (!u)
-		goto oom;
-	u->req = req;
-	clock_gettime(CLOCK_MONOTONIC, &u->started);
-	http_peer(req, u->peer, sizeof u->peer);
-	snprintf(by, sizeof by, "api:%s", u->peer);
-
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
-	const char *data = len ? (const char *)evbuffer_pullup(in, -1) : "";
-	if (len && !data)
-		goto oom;
-
-	struct load_request lr = {
-		.kind = evhttp_find_header(&q, "kind"),
-		.source = evhttp_find_header(&q, "source"),
-		.as_of = evhttp_find_header(&q, "as_of"),
-		.by = by,
-		.data = data,
-		.len = len,
-		.max_rows = api->max_upload_rows,
-	};
-	int rc = load_prepare(&lr, &plan, &errs);
-	prepared = 1;
-	if (rc < 0)
-		goto oom;
-	if (rc > 0 && !plan.check_only) {
-		int params = only_parameter_errors(&errs);
-		log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&errs));
-		reply_problems(req, params ? 400 : 422,
-			       params ? "the request is incomplete" : "the file was rejected", &errs,
-			       "; nothing was stored");
-		goto done;
-	}
-	if (rc > 0) {
-		/* also ask the database for unknown teams: every problem in one answer */
-		u->check_only = 1;
-		u->errs = errs;
-		memset(&errs, 0, sizeof errs);
-	}
-	snprintf(u->kind, sizeof u->kind, "%s", lr.kind);
-	snprintf(u->source, sizeof u->source, "%s", lr.source);
-	snprintf(u->as_of, sizeof u->as_of, "%s", plan.as_of);
-	u->rows = plan.rows;
-	if (db_submit(api->db, &plan.job, upload_done, u) < 0)
-		goto oom;
-	u = NULL; /* upload_done owns it now */
-	goto done;
-oom:
-	log_error("upload: out of memory");
-	http_reply_error(req, 500, "out of memory");
-done:
-	if (prepared)
-		load_plan_free(&plan);
-	if (u)
-		errlist_free(&u->errs);
-	free(u);
-	errlist_free(&errs);
-	evhttp_clear_headers(&q);
-}
-
 int api_register(struct api *api, struct http_server *http)
 {
 	if (http_route(http, "/healthz", EVHTTP_REQ_GET | EVHTTP_REQ_HEAD, handle_healthz, api) < 0 ||
 	    http_route(http, "/api/v1/summary", EVHTTP_REQ_GET, handle_summary, api) < 0 ||
-	    http_route(http, "/api/v1/uploads", EVHTTP_REQ_POST, handle_upload, api) < 0 ||
+	    api_upload_register(api, http) < 0 ||
 	    http_route(http, "/api/v1/live", EVHTTP_REQ_GET, handle_live, api) < 0 ||
 	    http_route(http, "/api/v1/establishment", EVHTTP_REQ_GET | EVHTTP_REQ_PUT,
 		       handle_establishment, api) < 0 ||

@@ -24,4 +24,7 @@ struct api {
 /* Registers /healthz and every /api/v1 endpoint. */
 int api_register(struct api *api, struct http_server *http);
 
+/* api_upload.c: POST /api/v1/uploads. */
+int api_upload_register(struct api *api, struct http_server *http);
+
 #endif

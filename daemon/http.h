@@ -34,6 +34,12 @@ void http_reply_json(struct evhttp_request *req, int code, cJSON *body);
 void http_reply_json_text(struct evhttp_request *req, int code, const char *json);
 void http_reply_error(struct evhttp_request *req, int code, const char *message);
 
+/* {"error": "<what>: N problems found<after>", "error_count": N,
+ *  "errors": [{"row", "column", "value", "message"}]} */
+struct errlist;
+void http_reply_problems(struct evhttp_request *req, int code, const char *what,
+			 const struct errlist *errs, const char *after);
+
 /* Adds the security headers every reply carries (CSP, nosniff, frame denial). */
 void http_security_headers(struct evhttp_request *req);
 
