@@ -88,6 +88,18 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT (make_date(m / 12, m % 12 + 1, 1) + interval '1 month' - interval '1 day')::date
 $$;
 
+-- The last month (as steady_month_index) whose 12-month window still holds d.
+-- Month M's window is [m - 12 months + 1 day, m] with m its last day: the first
+-- day of month M-11, except that a window ending 28 February after a leap year
+-- starts on 29 February (2025-02-28 - 12 months + 1 day = 2024-02-29, as the
+-- figures engine's windows).  So d is in the windows of months
+-- month(d) .. month(d) + 11, and of month(d) + 12 too when d is 29 February.
+CREATE FUNCTION steady_alloc_last_month(d date) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	SELECT steady_month_index(d) + 11
+	       + CASE WHEN date_part('month', d) = 2 AND date_part('day', d) = 29 THEN 1 ELSE 0 END
+$$;
+
 -- The allocations batch in force at d: the latest loaded one with as_of <= d.
 CREATE FUNCTION steady_alloc_batch(d date) RETURNS bigint
 LANGUAGE sql STABLE AS $$
@@ -99,10 +111,12 @@ $$;
 
 -- Fills allocation_month for one batch whose allocation_row rows are stored.
 --
--- Month M's window is [first day of month M-11, last day of month M].  In month
--- numbers a period [a, e] is open in M's window exactly when
---     month(a) <= M <= month(e) + 11        (no upper bound when e is NULL),
--- its "range"; and a worker change at a counts in months month(a) .. month(a)+11.
+-- Month M's window is [m - 12 months + 1 day, m], m its last day (normally the
+-- first day of month M-11; see steady_alloc_last_month).  In month numbers a
+-- period [a, e] is open in M's window exactly when
+--     month(a) <= M <= steady_alloc_last_month(e)    (no upper bound when e is NULL),
+-- its "range"; and a worker change at a counts in months
+-- month(a) .. steady_alloc_last_month(a).
 -- So every count is a sum of +1/-1 events at month boundaries:
 --   cases open: the union of the ranges of a case's periods (of a team's
 --     periods, per team), cut into disjoint pieces in period order: a period
@@ -117,7 +131,7 @@ $$;
 --     latest one on [start_k, next start - 1] (no later period started yet)
 --     and, when it outlasts the next period, also in the gaps that the later
 --     periods' ranges leave in [next start, end_k];
---   changes: +1 at month(a), -1 at month(a) + 12.
+--   changes: +1 at month(a), -1 at steady_alloc_last_month(a) + 1.
 -- The counts of month M are the running sums of the events up to M.
 CREATE FUNCTION steady_alloc_fill_months(p_batch bigint) RETURNS void
 LANGUAGE sql AS $$
@@ -126,7 +140,8 @@ LANGUAGE sql AS $$
 		SELECT case_no, team_id, worker_no, ord, is_change,
 		       steady_month_index(allocated_on) AS s,
 		       CASE WHEN ended_on IS NULL THEN 2000000000
-		            ELSE steady_month_index(ended_on) + 11 END AS e
+		            ELSE steady_alloc_last_month(ended_on) END AS e,
+		       CASE WHEN is_change THEN steady_alloc_last_month(allocated_on) + 1 END AS ce
 		  FROM allocation_row
 		 WHERE batch_id = p_batch),
 	cp AS MATERIALIZED (   -- in case order
@@ -189,9 +204,9 @@ LANGUAGE sql AS $$
 		UNION ALL SELECT team_id, greatest(s, pm + 1), 1, 0, 0 FROM tp WHERE e > pm
 		UNION ALL SELECT team_id, e + 1, -1, 0, 0 FROM tp WHERE e > pm AND e < 2000000000
 		UNION ALL SELECT 0, s, 0, 1, 0 FROM p WHERE is_change
-		UNION ALL SELECT 0, s + 12, 0, -1, 0 FROM p WHERE is_change
+		UNION ALL SELECT 0, ce, 0, -1, 0 FROM p WHERE is_change
 		UNION ALL SELECT team_id, s, 0, 1, 0 FROM p WHERE is_change
-		UNION ALL SELECT team_id, s + 12, 0, -1, 0 FROM p WHERE is_change
+		UNION ALL SELECT team_id, ce, 0, -1, 0 FROM p WHERE is_change
 		UNION ALL SELECT 0, x, 0, 0, 1 FROM seg3
 		UNION ALL SELECT 0, y + 1, 0, 0, -1 FROM seg3 WHERE y < 2000000000
 		UNION ALL SELECT team_id, a, 0, 0, 1 FROM t3
@@ -365,7 +380,7 @@ $$;
 
 -- The same counts for every month end m with p_first <= m <= p_last, each for the
 -- 12-month window ending at m ([m - 12 months + 1 day, m], e.g. 1 October 2025 -
--- 30 September 2026), all from the allocations batch in force at p_last (an
+-- 30 September 2026; 29 February 2024 - 28 February 2025), all from the allocations batch in force at p_last (an
 -- extract lists past periods too, so a trend is the latest extract's view of
 -- the past).  Rows as steady_alloc_counts, with the month: a service row
 -- (team_id NULL) for every month end, team rows for teams with a case open.
