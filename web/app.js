@@ -25,10 +25,32 @@
  *        .agency-rate         "50.0%" or "no data"
  *        .rate-counts         "6.0 of 12.0 FTE"
  *        .small-flag          present and not hidden when the team's FTE rate has `small: true`
- *   window.steady             read-only state for debugging: {chart, state(), messages}
+ *        .spark               canvas: the team's agency rate by month (trend.teams[CODE])
+ *
+ *   Figure tiles (service level), each #tile-X with
+ *        .value               "57.1%" / "16.9"; when the API's value is null, the reason in
+ *                             words ("No establishment set") and class "missing", never 0%
+ *        .small-flag          not hidden when the figure has `small: true`
+ *        .kpi-counts          the counts behind it ("8.0 of 14.0 FTE vacant")
+ *        .kpi-extra           one more line (agency cover, leavers/starters, ...)
+ *        .kpi-delta           change since the previous figures ("▲ Up 1.2 points from ...")
+ *     #tile-vacancy .value    service vacancy rate (teams with an establishment only)
+ *     #tile-turnover .value   service turnover rate
+ *     #tile-stability .value  service stability index
+ *     #tile-caseload .value   service average caseload (cases per FTE)
+ *     #caseload-churn         caseload churn and children with 3+ workers, when uploaded
+ *   #trend-chart              canvas of the service trend (agency, vacancy, turnover by month)
+ *   #trend-note               visible when there are fewer than two months ("Trend lines appear ...")
+ *   #team-table [data-team="CODE"]   stability view rows, containing
+ *        .cell-vacancy .v, .cell-turnover .v, .cell-stability .v, .cell-caseload .v,
+ *        .cell-churn .v, .cell-absence .v   value or the missing reason (class "missing")
+ *   #board[data-view]         "agency" | "stability": the team view on screen
+ *   window.steady             read-only state for debugging: {chart, trendChart, state(), view()}
  *
  * Query string: ?service=Name sets the service name shown in the header;
- * ?overscan=1 keeps everything 5% in from the edges for TVs that crop them.
+ * ?overscan=1 keeps everything 5% in from the edges for TVs that crop them;
+ * ?rotate=N alternates the team view between "agency" (bars) and "stability"
+ * (table) every N seconds (N >= 5); ?view=stability shows that view only.
  */
 (function () {
   'use strict';
@@ -50,8 +72,12 @@
     tick: '#a9b6c6',
     onPermanent: '#ffffff',
     onFixed: '#0b111a',
-    onAgency: '#0b111a'
+    onAgency: '#0b111a',
+    vacancy: '#56b4e9',
+    turnover: '#cc79a7',
+    panel: '#151e2b'
   };
+  var VIEWS = ['agency', 'stability'];
 
   function $(id) { return document.getElementById(id); }
 
@@ -83,8 +109,31 @@
     stale: $('stale-banner'),
     staleText: $('stale-text'),
     staleSub: $('stale-sub'),
-    shift: $('shift')
+    shift: $('shift'),
+    board: $('board'),
+    viewsNav: $('views-nav'),
+    trendCanvas: $('trend-chart'),
+    trendNote: $('trend-note'),
+    trendRange: $('trend-range'),
+    table: $('team-table'),
+    stab: $('view-stability')
   };
+  el.tiles = {
+    vacancy: tileEls('tile-vacancy'),
+    turnover: tileEls('tile-turnover'),
+    stability: tileEls('tile-stability'),
+    caseload: tileEls('tile-caseload')
+  };
+  function tileEls(id) {
+    var t = $(id);
+    return {
+      value: t.querySelector('.value'),
+      small: t.querySelector('.small-flag'),
+      counts: t.querySelector('.kpi-counts'),
+      extra: t.querySelector('.kpi-extra'),
+      delta: t.querySelector('.kpi-delta')
+    };
+  }
 
   /* ------------------------------------------------------------------ */
   /* small helpers                                                        */
@@ -123,6 +172,26 @@
     return px > 0 ? px : 16;
   }
   function plural(n, one, many) { return n === 1 ? one : many; }
+  /* a figure's value as shown: percentages with "%", caseloads per FTE to one
+     decimal, churn per case to two */
+  function figText(r) {
+    if (!isRate(r)) return missingText(r);
+    if (r.unit === 'per_case') return r.value.toFixed(2);
+    if (r.unit === 'per_fte') return r.value.toFixed(1);
+    return r.value.toFixed(1) + '%';
+  }
+  /* why a figure is null, in words ("No establishment set"); never "0%" */
+  function missingText(r) {
+    var m = r && typeof r.missing === 'string' && r.missing ? r.missing : 'no data';
+    return m.charAt(0).toUpperCase() + m.slice(1);
+  }
+  function heads(n) { return Math.round(num(n)); }
+  /* "2026-10-31" -> "Oct 26" (axis labels) */
+  function monthLabel(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    if (!m) return String(iso);
+    return MONTHS[parseInt(m[2], 10) - 1] + ' ' + m[1].slice(2);
+  }
 
   /* ?service=Name   the service name in the header
      ?overscan=1     keep everything 5% in from the edges, for TVs that crop */
@@ -282,16 +351,263 @@
     chart.update('none');
   }
 
+  /* ---- the service trend: agency, vacancy and turnover rate by month ---- */
+
+  var trendChart = null;
+  var trendFontPx = 0;
+
+  /* Writes each line's latest value at its right end, nudged apart when two
+     are close, so the chart reads without a legend or a tooltip. */
+  var endLabelPlugin = {
+    id: 'steadyEndLabels',
+    afterDatasetsDraw: function (c) {
+      var ctx = c.ctx;
+      var area = c.chartArea;
+      if (!area) return;
+      var px = Math.round(trendFontPx * 1.05);
+      var labels = [];
+      for (var d = 0; d < c.data.datasets.length; d++) {
+        var ds = c.data.datasets[d];
+        var meta = c.getDatasetMeta(d);
+        var i = ds.data.length - 1;
+        while (i >= 0 && typeof ds.data[i] !== 'number') i--;
+        if (i < 0 || !meta.data[i]) continue;
+        labels.push({ y: meta.data[i].y, x: meta.data[i].x, text: ds.data[i].toFixed(1) + '%', colour: ds.borderColor });
+      }
+      labels.sort(function (a, b) { return a.y - b.y; });
+      var gap = px * 1.1;
+      for (var k = 1; k < labels.length; k++) {
+        if (labels[k].y - labels[k - 1].y < gap) labels[k].y = labels[k - 1].y + gap;
+      }
+      var over = labels.length ? labels[labels.length - 1].y - (area.bottom + px * 0.3) : 0;
+      if (over > 0) for (k = 0; k < labels.length; k++) labels[k].y -= over;
+      ctx.save();
+      ctx.font = '700 ' + px + 'px ' + fontFamily();
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      for (k = 0; k < labels.length; k++) {
+        ctx.fillStyle = labels[k].colour;
+        ctx.fillText(labels[k].text, area.right + px * 0.55, labels[k].y);
+      }
+      ctx.restore();
+    }
+  };
+
+  function trendFonts(px) {
+    trendFontPx = px;
+    var o = trendChart.options;
+    var f = { size: Math.round(px * 0.95), family: fontFamily() };
+    o.scales.x.ticks.font = f;
+    o.scales.y.ticks.font = f;
+    o.layout.padding.right = Math.round(px * 4.6);   /* room for the end labels */
+  }
+
+  function lineDataset(label, colour, dash, shape) {
+    return {
+      label: label, data: [], borderColor: colour, backgroundColor: colour,
+      borderWidth: 3, borderDash: dash, pointStyle: shape, pointRadius: 4,
+      pointBorderWidth: 0, spanGaps: false, tension: 0, fill: false
+    };
+  }
+
+  function makeTrendChart() {
+    if (typeof window.Chart !== 'function' || !el.trendCanvas.getContext) return null;
+    var hasRO = typeof window.ResizeObserver === 'function';
+    return new window.Chart(el.trendCanvas.getContext('2d'), {
+      type: 'line',
+      data: {
+        labels: [],
+        datasets: [
+          lineDataset('Agency', COLOURS.agency, [], 'circle'),
+          lineDataset('Vacancy', COLOURS.vacancy, [12, 6], 'rect'),
+          lineDataset('Turnover', COLOURS.turnover, [3, 5], 'triangle')
+        ]
+      },
+      options: {
+        responsive: hasRO,
+        maintainAspectRatio: false,
+        animation: false,
+        events: [],
+        layout: { padding: { top: 10, right: 80, bottom: 0, left: 0 } },
+        plugins: { legend: { display: false }, tooltip: { enabled: false }, title: { display: false } },
+        scales: {
+          x: {
+            grid: { display: false, drawBorder: false },
+            border: { display: false },
+            ticks: { color: COLOURS.tick, maxRotation: 0, autoSkip: true, maxTicksLimit: 6, autoSkipPadding: 12 }
+          },
+          y: {
+            beginAtZero: true,
+            suggestedMax: 20,
+            grid: { color: COLOURS.grid, drawBorder: false, tickLength: 4 },
+            border: { display: false },
+            ticks: { color: COLOURS.tick, maxTicksLimit: 5, precision: 0, callback: function (v) { return v + '%'; } }
+          }
+        }
+      },
+      plugins: [endLabelPlugin]
+    });
+  }
+
+  function initTrendChart() {
+    try {
+      trendChart = makeTrendChart();
+    } catch (e) {
+      trendChart = null;
+      if (window.console) window.console.error('steady: trend chart unavailable', e);
+    }
+    if (!trendChart) return;
+    trendFonts(remPx());
+    if (!trendChart.options.responsive) trendChart.resize();
+    trendChart.update('none');
+  }
+
+  /* copies src (numbers or null) into the array dst in place */
+  function fillSeries(dst, src, n) {
+    dst.length = n;
+    for (var i = 0; i < n; i++) {
+      var v = src && src[i];
+      dst[i] = typeof v === 'number' && isFinite(v) ? v : null;
+    }
+  }
+
+  function renderTrend(trend) {
+    var months = trend && Array.isArray(trend.months) ? trend.months : [];
+    var svc = (trend && trend.service) || {};
+    var n = months.length;
+    var have = 0;   /* months with an agency rate */
+    for (var i = 0; i < n; i++) if (svc.agency_rate_fte && typeof svc.agency_rate_fte[i] === 'number') have++;
+
+    setText(el.trendRange, n > 1 ? ukDate(months[0]) + ' – ' + ukDate(months[n - 1]) : '');
+    var note = n === 0 ? 'No trend yet: upload a roster'
+      : have < 2 ? 'Trend lines appear after two months of data' : '';
+    setText(el.trendNote, note);
+    setHidden(el.trendNote, !note);
+
+    if (!trendChart) return;
+    var labels = trendChart.data.labels;
+    labels.length = n;
+    for (i = 0; i < n; i++) labels[i] = monthLabel(months[i]);
+    var ds = trendChart.data.datasets;
+    fillSeries(ds[0].data, svc.agency_rate_fte, n);
+    fillSeries(ds[1].data, svc.vacancy_rate, n);
+    fillSeries(ds[2].data, svc.turnover_rate, n);
+    /* fewer points: bigger markers; one point is a clear dot */
+    var r = n <= 1 ? 8 : n <= 13 ? 5 : n <= 24 ? 4 : 3;
+    trendChart.options.scales.x.offset = n <= 1;   /* a single month: the dot in the middle */
+    for (i = 0; i < ds.length; i++) ds[i].pointRadius = r;
+    trendChart.update('none');
+  }
+
+  /* ---- per-team sparklines (plain canvas: one small drawing per row) ---- */
+
+  var sparkMax = 20;   /* shared y scale of every team's sparkline, in % */
+
+  function drawSpark(canvas, values) {
+    var w = canvas.clientWidth;
+    var h = canvas.clientHeight;
+    if (!(w > 0 && h > 0) || !canvas.getContext) return;
+    var dpr = window.devicePixelRatio || 1;
+    var cw = Math.round(w * dpr);
+    var ch = Math.round(h * dpr);
+    if (canvas.width !== cw) canvas.width = cw;
+    if (canvas.height !== ch) canvas.height = ch;
+    var g = canvas.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    var n = values ? values.length : 0;
+    var pad = Math.max(3, h * 0.12);
+    var x0 = pad;
+    var x1 = w - pad;
+    var y0 = h - pad;          /* 0% */
+    var y1 = pad;              /* sparkMax */
+    /* baseline at 0% */
+    g.strokeStyle = 'rgba(255,255,255,0.22)';
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(x0, y0 + 0.5);
+    g.lineTo(x1, y0 + 0.5);
+    g.stroke();
+    if (!n) return;
+    function X(i) { return n === 1 ? x1 : x0 + (x1 - x0) * i / (n - 1); }
+    function Y(v) { return y0 - (y0 - y1) * Math.min(v, sparkMax) / sparkMax; }
+    g.strokeStyle = COLOURS.agency;
+    g.lineWidth = Math.max(2, h * 0.06);
+    g.lineJoin = 'round';
+    g.beginPath();
+    var pen = false;
+    var last = -1;
+    for (var i = 0; i < n; i++) {
+      var v = values[i];
+      if (typeof v !== 'number') { pen = false; continue; }
+      if (pen) g.lineTo(X(i), Y(v)); else g.moveTo(X(i), Y(v));
+      pen = true;
+      last = i;
+    }
+    g.stroke();
+    if (last >= 0) {
+      g.fillStyle = COLOURS.agency;
+      g.beginPath();
+      g.arc(X(last), Y(values[last]), Math.max(3, h * 0.09), 0, 2 * Math.PI);
+      g.fill();
+    }
+  }
+
+  var lastTrendTeams = {};
+  function drawSparks() {
+    for (var code in teamRows) {
+      var t = lastTrendTeams[code];
+      drawSpark(teamRows[code].spark, t && Array.isArray(t.agency_rate_fte) ? t.agency_rate_fte : null);
+    }
+  }
+
+  function renderSparks(trend) {
+    lastTrendTeams = (trend && trend.teams && typeof trend.teams === 'object') ? trend.teams : {};
+    var max = 0;
+    for (var code in lastTrendTeams) {
+      var a = lastTrendTeams[code] && lastTrendTeams[code].agency_rate_fte;
+      if (!Array.isArray(a)) continue;
+      for (var i = 0; i < a.length; i++) if (typeof a[i] === 'number' && a[i] > max) max = a[i];
+    }
+    sparkMax = Math.max(20, Math.ceil(max / 10) * 10);
+    drawSparks();
+  }
+
+  /* Row density from the measured row height, so that any number of teams
+     fits any screen: "dense" drops the area line, "tight" puts names on one line. */
+  function density(list, rem, inner) {
+    var n = list.children.length;
+    if (!n) return;
+    var per = inner / n / rem;
+    setClass(list, 'dense', per < 3.6);
+    setClass(list, 'tight', per < 2.6);
+  }
+  function updateDensity() {
+    var rem = remPx();
+    var cs = window.getComputedStyle(el.rows);
+    density(el.rows, rem, el.rows.clientHeight - (parseFloat(cs.paddingTop) || 0) - (parseFloat(cs.paddingBottom) || 0));
+    density(el.table, rem, el.table.clientHeight);
+  }
+
   var resizeTimer = null;
   function onResize() {
     if (resizeTimer !== null) clearTimeout(resizeTimer);
     resizeTimer = setTimeout(function () {
       resizeTimer = null;
-      if (!chart) return;
       var px = remPx();
-      if (px !== chartFontPx) chartFonts(px);
-      if (!chart.options.responsive) chart.resize();
-      chart.update('none');
+      if (chart) {
+        if (px !== chartFontPx) chartFonts(px);
+        if (!chart.options.responsive) chart.resize();
+        chart.update('none');
+      }
+      if (trendChart) {
+        if (px !== trendFontPx) trendFonts(px);
+        if (!trendChart.options.responsive) trendChart.resize();
+        trendChart.update('none');
+      }
+      updateDensity();
+      drawSparks();
     }, 150);
   }
   window.addEventListener('resize', onResize);
@@ -318,24 +634,117 @@
 
     var rateBox = document.createElement('div');
     rateBox.className = 'team-rate';
-    var line1 = document.createElement('div');
-    line1.className = 'line1';
-    var small = document.createElement('span');
-    small.className = 'small-flag';
-    small.textContent = 'small numbers';
-    small.hidden = true;
     var rate = document.createElement('span');
     rate.className = 'agency-rate';
-    line1.appendChild(small);
-    line1.appendChild(rate);
+    var line2 = document.createElement('div');
+    line2.className = 'line2';
+    var small = document.createElement('span');
+    small.className = 'small-flag';
+    small.textContent = 'small';
+    small.hidden = true;
     var counts = document.createElement('span');
     counts.className = 'rate-counts';
-    rateBox.appendChild(line1);
-    rateBox.appendChild(counts);
+    line2.appendChild(small);
+    line2.appendChild(counts);
+    rateBox.appendChild(rate);
+    rateBox.appendChild(line2);
+
+    var spark = document.createElement('canvas');
+    spark.className = 'spark';
+    spark.setAttribute('aria-hidden', 'true');
 
     li.appendChild(nameBox);
+    li.appendChild(spark);
     li.appendChild(rateBox);
-    return { li: li, name: name, area: area, rate: rate, counts: counts, small: small };
+    return { li: li, name: name, area: area, rate: rate, counts: counts, small: small, spark: spark };
+  }
+
+  /* ---- the stability view: one row per team, figures as text ---- */
+
+  var TABLE_COLS = ['vacancy', 'turnover', 'stability', 'caseload', 'churn', 'absence'];
+  var tableRows = Object.create(null);   /* code -> {li, name, area, cells: {col: {v, c, small}}} */
+
+  function makeTableRow(code) {
+    var li = document.createElement('li');
+    li.className = 'stab-row';
+    li.setAttribute('data-team', code);
+    var nameBox = document.createElement('div');
+    nameBox.className = 'team-name';
+    var name = document.createElement('span');
+    name.className = 'name';
+    var area = document.createElement('span');
+    area.className = 'area';
+    nameBox.appendChild(name);
+    nameBox.appendChild(area);
+    li.appendChild(nameBox);
+    var cells = {};
+    for (var i = 0; i < TABLE_COLS.length; i++) {
+      var cell = document.createElement('div');
+      cell.className = 'stab-cell cell-' + TABLE_COLS[i];
+      var v = document.createElement('span');
+      v.className = 'v';
+      var small = document.createElement('span');
+      small.className = 'small-flag';
+      small.textContent = 'small';
+      small.hidden = true;
+      var val = document.createElement('span');
+      val.className = 'n';
+      v.appendChild(small);
+      v.appendChild(val);
+      var c = document.createElement('span');
+      c.className = 'c';
+      cell.appendChild(v);
+      cell.appendChild(c);
+      li.appendChild(cell);
+      cells[TABLE_COLS[i]] = { v: v, n: val, c: c, small: small };
+    }
+    return { li: li, name: name, area: area, cells: cells };
+  }
+
+  function setCell(cell, r, counts) {
+    var ok = isRate(r);
+    setText(cell.n, figText(r));
+    setClass(cell.v, 'missing', !ok);
+    setHidden(cell.small, !(ok && r.small === true));
+    setText(cell.c, ok ? counts : '');
+  }
+
+  function renderTable(teams) {
+    var seen = Object.create(null);
+    var anyChurn = false;
+    var i, t, row, code;
+    for (i = 0; i < teams.length; i++) {
+      t = teams[i] || {};
+      code = String(t.code || t.id || i);
+      seen[code] = true;
+      row = tableRows[code];
+      if (!row) row = tableRows[code] = makeTableRow(code);
+      if (el.table.children[i] !== row.li) el.table.insertBefore(row.li, el.table.children[i] || null);
+      setText(row.name, String(t.name || code));
+      setText(row.area, String(t.area || ''));
+      var c = row.cells;
+      var vr = t.vacancy_rate;
+      setCell(c.vacancy, vr, vr ? fte(vr.num) + ' of ' + fte(vr.den) + ' FTE' : '');
+      var tr = t.turnover_rate;
+      setCell(c.turnover, tr, tr ? fte(tr.num) + ' of ' + fte(tr.den) + ' FTE left' : '');
+      var si = t.stability_index;
+      setCell(c.stability, si, si ? heads(si.num) + ' of ' + heads(si.den) + ' stayed' : '');
+      var cl = t.average_caseload;
+      setCell(c.caseload, cl, cl ? heads(cl.num) + ' cases, ' + fte(cl.den) + ' FTE' : '');
+      var ch = t.caseload_churn;
+      if (isRate(ch)) anyChurn = true;
+      setCell(c.churn, ch, ch ? heads(ch.num) + ' changes, ' + heads(ch.den) + ' cases' : '');
+      var ab = t.absence_rate;
+      setCell(c.absence, ab, ab ? heads(ab.num) + ' days lost' : '');
+    }
+    for (code in tableRows) {
+      if (!seen[code]) {
+        if (tableRows[code].li.parentNode) tableRows[code].li.parentNode.removeChild(tableRows[code].li);
+        delete tableRows[code];
+      }
+    }
+    /* the churn column only once case allocations have been uploaded */
+    setClass(el.stab, 'no-churn', !anyChurn);
   }
 
   function renderTeams(teams) {
@@ -365,7 +774,6 @@
       }
     }
     renderHighest(teams);
-    setClass(el.rows, 'dense', teams.length > 9);
     setHidden(el.empty, teams.length > 0);
 
     if (!chart) return;
@@ -442,11 +850,120 @@
     }
   }
 
+  /* ---- figure tiles ---- */
+
+  var prevFig = Object.create(null);   /* tile key -> {value, asOf, shown} */
+
+  function changeText(diff, from, r, when) {
+    var pts = r.unit === 'percent' || !r.unit;
+    var digits = r.unit === 'per_case' ? 2 : 1;
+    var scale = Math.pow(10, digits);
+    diff = Math.round(diff * scale) / scale;
+    if (diff === 0) return 'No change from ' + when;
+    return (diff > 0 ? '\u25B2 Up ' : '\u25BC Down ') + Math.abs(diff).toFixed(digits) +
+      (pts ? ' points' : '') + ' from ' + from.toFixed(digits) + (pts ? '%' : '') + ' ' + when;
+  }
+
+  /* The change since the figures before: between two messages when the value
+     changed while the page was open (kept until it changes again), else from
+     the previous month of the trend, when the trend has it. */
+  function renderDelta(node, key, r, asOf, series, months) {
+    var p = prevFig[key];
+    if (!isRate(r)) {
+      setText(node, '\u00A0');
+      return;
+    }
+    if (p && p.value !== r.value) {
+      p.shown = changeText(r.value - p.value, p.value, r,
+        p.asOf && p.asOf !== asOf ? '(data as at ' + ukDate(p.asOf) + ')' : '(earlier today)');
+    }
+    if (!p || p.value !== r.value || p.asOf !== asOf) {
+      prevFig[key] = p = { value: r.value, asOf: asOf, shown: p ? p.shown : null };
+    }
+    if (p.shown) { setText(node, p.shown); return; }
+    var n = Array.isArray(series) && Array.isArray(months) ? Math.min(series.length, months.length) : 0;
+    if (n >= 2 && typeof series[n - 2] === 'number') {
+      setText(node, changeText(r.value - series[n - 2], series[n - 2], r, 'at ' + ukDate(months[n - 2])));
+    } else {
+      setText(node, '\u00A0');
+    }
+  }
+
+  function renderTile(t, r, counts, extra) {
+    var ok = isRate(r);
+    setText(t.value, figText(r));
+    setClass(t.value, 'missing', !ok);
+    setHidden(t.small, !(ok && r.small === true));
+    setText(t.counts, ok && counts ? counts : '\u00A0');
+    setText(t.extra, extra || '\u00A0');
+  }
+
+  function warning(s, code) {
+    var w = s && Array.isArray(s.warnings) ? s.warnings : [];
+    for (var i = 0; i < w.length; i++) if (w[i] && w[i].code === code) return String(w[i].message || '');
+    return '';
+  }
+
+  function renderTiles(summary, asOf) {
+    var s = summary.service || {};
+    var teams = Array.isArray(summary.teams) ? summary.teams : [];
+    var trend = summary.trend || {};
+    var ts = trend.service || {};
+    var months = trend.months;
+    var win = summary.window || {};
+    var T = el.tiles;
+
+    /* vacancy: teams with an establishment only */
+    var vr = s.vacancy_rate;
+    var withEst = 0;
+    for (var i = 0; i < teams.length; i++) if (teams[i] && typeof teams[i].establishment_fte === 'number') withEst++;
+    var ac = s.agency_cover;
+    renderTile(T.vacancy, vr,
+      vr ? fte(vr.num) + ' of ' + fte(vr.den) + ' FTE vacant' : '',
+      !isRate(vr) ? 'Funded FTE per team not recorded yet'
+        : (isRate(ac) ? 'Agency covers ' + figText(ac) + '.' : 'Agency cover: ' + missingText(ac).toLowerCase() + '.') +
+          (withEst < teams.length ? ' Posts set for ' + withEst + ' of ' + teams.length + ' teams.' : ''));
+    renderDelta(T.vacancy.delta, 'vacancy', vr, asOf, ts.vacancy_rate, months);
+
+    var tr = s.turnover_rate;
+    var lv = s.leavers || {};
+    var st = s.starters || {};
+    var tx = s.team_exits || {};
+    renderTile(T.turnover, tr,
+      tr ? fte(tr.num) + ' FTE left of ' + fte(tr.den) : '',
+      '12 months: ' + heads(lv.headcount) + ' left, ' + heads(st.headcount) + ' started' +
+        (heads(tx.headcount) ? ', ' + heads(tx.headcount) + ' moved team' : ''));
+    renderDelta(T.turnover.delta, 'turnover', tr, asOf, ts.turnover_rate, months);
+
+    var si = s.stability_index;
+    renderTile(T.stability, si,
+      si ? heads(si.num) + ' of ' + heads(si.den) + ' people stayed' : '',
+      isRate(si) ? 'of those employed a year before' : '');
+    renderDelta(T.stability.delta, 'stability', si, asOf, ts.stability_index, months);
+
+    var cl = s.average_caseload;
+    var ch = s.caseload_churn;
+    var c3 = s.children_3plus_workers;
+    var churn = '';
+    if (isRate(ch)) churn = 'Churn ' + figText(ch) + ' worker changes per case';
+    if (isRate(c3)) churn += (churn ? '; ' : '') + figText(c3) + ' of children had 3+ workers';
+    renderTile(T.caseload, cl,
+      cl ? heads(cl.num) + ' cases, ' + fte(cl.den) + ' FTE' : '',
+      churn || warning(s, 'caseload_missing'));
+    renderDelta(T.caseload.delta, 'caseload', cl, asOf, ts.average_caseload, months);
+  }
+
   function render(summary) {
     var asOf = summary.as_of || null;
+    var teams = Array.isArray(summary.teams) ? summary.teams : [];
     setText(el.asOf, asOf ? 'Data as at ' + ukDate(asOf) : 'No roster uploaded yet');
     renderService(summary.service, asOf);
-    renderTeams(Array.isArray(summary.teams) ? summary.teams : []);
+    renderTiles(summary, asOf);
+    renderTeams(teams);
+    renderTable(teams);
+    renderTrend(summary.trend);
+    updateDensity();
+    renderSparks(summary.trend);
   }
 
   function showNotice(text) {
@@ -619,13 +1136,41 @@
 
   /* ------------------------------------------------------------------ */
 
+  /* ------------------------------------------------------------------ */
+  /* views: ?view=stability pins one; ?rotate=N alternates every N s      */
+
+  var view = 'agency';
+  function showView(v) {
+    view = v;
+    if (el.board.getAttribute('data-view') !== v) el.board.setAttribute('data-view', v);
+    var dots = el.viewsNav.children;
+    for (var i = 0; i < dots.length; i++) setClass(dots[i], 'on', dots[i].getAttribute('data-view') === v);
+    if (v === 'agency') drawSparks();
+  }
+  (function applyViews() {
+    var v = queryParam('view');
+    if (v && VIEWS.indexOf(v) >= 0) view = v;
+    var secs = parseFloat(queryParam('rotate') || '');
+    if (secs > 0) {
+      secs = Math.max(5, secs);
+      setHidden(el.viewsNav, false);
+      setInterval(function () {
+        showView(VIEWS[(VIEWS.indexOf(view) + 1) % VIEWS.length]);
+      }, secs * 1000);
+    }
+    showView(view);
+  })();
+
   initChart();
+  initTrendChart();
   connect();
   setInterval(tick, 1000);
   setInterval(shift, SHIFT_EVERY_MS);
 
   window.steady = {
     chart: chart,
+    trendChart: trendChart,
+    view: function () { return view; },
     state: function () {
       return {
         readyState: ws ? ws.readyState : 3,
