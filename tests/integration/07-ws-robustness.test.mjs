@@ -44,13 +44,21 @@ function stalledClient(port) {
 
 test('a client that never reads does not stop another from receiving, and is dropped', { timeout: 240_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
-  // Many teams with long names make every update large (~0.5 MB), so the
-  // stalled client's kernel buffers fill after a few dozen updates and its
-  // queue in steadyd then passes ws_max_queue.  (Inserted with SQL: adding a
-  // thousand teams one steadyctl call at a time would take minutes.)
+  // Many teams with long names make every update large, so the stalled
+  // client's kernel buffers fill after some updates and its queue in steadyd
+  // then passes ws_max_queue.  (Inserted with SQL: adding hundreds of teams one
+  // steadyctl call at a time would take minutes.)
   await psql(env.db, `INSERT INTO team (code, name)
-    SELECT 'BULK' || g, 'Bulk team ' || g || ' ' || repeat('x', 150) FROM generate_series(1, 1000) g`);
-  const d = await env.startDaemon({ config: { ws_max_queue: 65536 } });
+    SELECT 'BULK' || g, 'Bulk team ' || g || ' ' || repeat('x', 150) FROM generate_series(1, 300) g`);
+  // ws_max_queue a few updates long: a client that keeps reading never comes
+  // near it (one update larger than the limit would drop any client that is
+  // not fully caught up, which is not what this tests).
+  const probe = await env.startDaemon();
+  const size = Buffer.byteLength(await (await fetch(`${probe.url}/api/v1/summary`)).text());
+  await probe.stop();
+  const maxQueue = Math.max(65536, 4 * (size + 1024));
+  t.diagnostic(`summary ${size} bytes; ws_max_queue ${maxQueue}`);
+  const d = await env.startDaemon({ config: { ws_max_queue: maxQueue } });
 
   const good = await env.live(d);
   await good.next((m) => m.type === 'snapshot', 10_000, 'snapshot');
@@ -79,7 +87,7 @@ test('a client that never reads does not stop another from receiving, and is dro
     if (clients === 1) break;
   }
   t.diagnostic(`${n} uploads in ${Date.now() - t0} ms; clients after: ${clients}`);
-  assert.equal(clients, 1, `after ${n - 1} large updates the stalled client (queue limit 64 KiB) should have been dropped`);
+  assert.equal(clients, 1, `after ${n - 1} large updates the stalled client (queue limit ${maxQueue} bytes) should have been dropped`);
   assert.equal(good.closed, null, 'the reading client is still connected');
 
   // the stalled socket, read at last, ends
