@@ -26,6 +26,7 @@ void config_defaults(struct config *c)
 	c->ws_heartbeat_seconds = 5;
 	c->ws_ping_seconds = 30;
 	c->migrate_on_start = 1;
+	c->session_idle_seconds = 43200;
 }
 
 static int set_str(char **dst, const char *v)
@@ -104,6 +105,32 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		}
 		*secs[i].dst = (int)n;
 		return 0;
+	}
+	if (!strcmp(key, "session_idle_seconds")) {
+		if (parse_size(value, 60, 366u * 86400u, &n) < 0) {
+			*why = "must be a number of seconds from 60 to 31622400";
+			return 1;
+		}
+		c->session_idle_seconds = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "metrics_access")) {
+		if (strcmp(value, "loopback") && strcmp(value, "public") && strcmp(value, "admin")) {
+			*why = "metrics_access must be loopback, public or admin";
+			return 1;
+		}
+		return set_str(&c->metrics_access, value);
+	}
+	if (!strcmp(key, "trusted_proxies"))
+		return set_str(&c->trusted_proxies, value);
+	if (!strcmp(key, "proxy_user_header")) {
+		for (const char *p = value; *p; p++) {
+			if (!isalnum((unsigned char)*p) && *p != '-') {
+				*why = "must be a header name (letters, digits and -)";
+				return 1;
+			}
+		}
+		return set_str(&c->proxy_user_header, value);
 	}
 	if (!strcmp(key, "migrate_on_start")) {
 		if (strcmp(value, "yes") && strcmp(value, "no")) {
@@ -208,5 +235,8 @@ void config_free(struct config *c)
 	free(c->db);
 	free(c->web_root);
 	free(c->log_level);
+	free(c->metrics_access);
+	free(c->trusted_proxies);
+	free(c->proxy_user_header);
 	memset(c, 0, sizeof *c);
 }

@@ -23,6 +23,11 @@ struct config {
 	int ws_heartbeat_seconds;  /* default 5 */
 	int ws_ping_seconds;       /* default 30 */
 	int migrate_on_start;      /* default 1 */
+	/* access control (api_auth.c); reloaded on SIGHUP */
+	int session_idle_seconds;  /* a session unused this long expires; default 43200 (12 h) */
+	char *metrics_access;      /* loopback (default) | public | admin */
+	char *trusted_proxies;     /* addresses (space or comma separated) whose proxy headers count */
+	char *proxy_user_header;   /* e.g. X-Remote-User; NULL/empty = proxy authentication off */
 };
 
 void config_defaults(struct config *c);
