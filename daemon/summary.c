@@ -1,10 +1,10 @@
 /*
  * summary.c -- building the figures document (see summary.h).
  */
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "summary.h"
 
 struct team_figures *summary_add_team(struct summary *s, long id, const char *code,
@@ -70,127 +70,135 @@ void summary_free(struct summary *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* cJSON helpers that never leak: add `item` to `o` or free it; 0 or -1. */
-static int put(cJSON *o, const char *key, cJSON *item)
+static void figure(struct jsonw *w, const char *key, struct figure f)
 {
-	if (!item)
-		return -1;
-	if (!cJSON_AddItemToObject(o, key, item)) {
-		cJSON_Delete(item);
-		return -1;
+	int ratio = strcmp(f.unit, "per_case") == 0;   /* cases per case: 2 decimals, raw counts */
+	jw_key(w, key);
+	jw_obj(w);
+	jw_key(w, "value");
+	if (f.r.has_value)
+		jw_num(w, metrics_round(f.r.value, ratio ? 2 : 1));
+	else
+		jw_null(w);
+	jw_key(w, "num");
+	jw_num(w, ratio ? f.r.num : metrics_round(f.r.num, 2));
+	jw_key(w, "den");
+	jw_num(w, ratio ? f.r.den : metrics_round(f.r.den, 2));
+	jw_key(w, "small");
+	jw_bool(w, f.r.small);
+	jw_key(w, "unit");
+	jw_str(w, f.unit);
+	if (f.missing) {
+		jw_key(w, "missing");
+		jw_str(w, f.missing);
 	}
-	return 0;
+	jw_end_obj(w);
 }
 
-static int put_num(cJSON *o, const char *key, double v)
+static void fte_heads(struct jsonw *w, const char *key, double fte, long heads)
 {
-	return cJSON_AddNumberToObject(o, key, v) ? 0 : -1;
-}
-
-static cJSON *figure_json(struct figure f)
-{
-	int fte_like = strcmp(f.unit, "per_case") != 0;
-	cJSON *o = cJSON_CreateObject();
-	if (!o)
-		return NULL;
-	if (put(o, "value", f.r.has_value ? cJSON_CreateNumber(metrics_round(f.r.value, strcmp(f.unit, "per_case") ? 1 : 2))
-					  : cJSON_CreateNull()) < 0 ||
-	    put_num(o, "num", fte_like ? metrics_round(f.r.num, 2) : f.r.num) < 0 ||
-	    put_num(o, "den", fte_like ? metrics_round(f.r.den, 2) : f.r.den) < 0 ||
-	    put(o, "small", cJSON_CreateBool(f.r.small)) < 0 ||
-	    put(o, "unit", cJSON_CreateString(f.unit)) < 0 ||
-	    (f.missing && put(o, "missing", cJSON_CreateString(f.missing)) < 0)) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-static cJSON *fte_heads(double fte, long heads)
-{
-	cJSON *o = cJSON_CreateObject();
-	if (!o || put_num(o, "fte", metrics_round(fte, 2)) < 0 || put_num(o, "headcount", (double)heads) < 0) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	jw_key(w, key);
+	jw_obj(w);
+	jw_key(w, "fte");
+	jw_num(w, metrics_round(fte, 2));
+	jw_key(w, "headcount");
+	jw_int(w, heads);
+	jw_end_obj(w);
 }
 
 static int add_warning(void *ud, const char *code, const char *message)
 {
-	cJSON *w = cJSON_CreateObject();
-	if (!w || put(w, "code", cJSON_CreateString(code)) < 0 ||
-	    put(w, "message", cJSON_CreateString(message)) < 0 || !cJSON_AddItemToArray(ud, w)) {
-		cJSON_Delete(w);
-		return -1;
-	}
-	return 0;
+	struct jsonw *w = ud;
+	jw_obj(w);
+	jw_key(w, "code");
+	jw_str(w, code);
+	jw_key(w, "message");
+	jw_str(w, message);
+	jw_end_obj(w);
+	return w->failed ? -1 : 0;
 }
 
-/* Adds every figure of `c` to `o`.  0 or -1. */
-static int add_figures(cJSON *o, const struct eng_counts *c)
+/* Every figure of `c` as members of the object being written. */
+static void figures(struct jsonw *w, const struct eng_counts *c)
 {
 	static const char *const keys[CONTRACT_COUNT] = { "permanent", "fixed_term", "agency" };
-	const struct workforce *w = &c->w;
-	cJSON *fte = cJSON_CreateObject(), *heads = cJSON_CreateObject();
-	if (put(o, "fte", fte) < 0 || put(o, "headcount", heads) < 0)
-		return -1;
-	for (int k = 0; k < CONTRACT_COUNT; k++)
-		if (put_num(fte, keys[k], metrics_round(w->fte[k], 2)) < 0 ||
-		    put_num(heads, keys[k], (double)w->heads[k]) < 0)
-			return -1;
-	if (put_num(fte, "total", metrics_round(workforce_fte_total(w), 2)) < 0 ||
-	    put_num(heads, "total", (double)workforce_heads_total(w)) < 0)
-		return -1;
+	const struct workforce *wf = &c->w;
+	jw_key(w, "fte");
+	jw_obj(w);
+	for (int k = 0; k < CONTRACT_COUNT; k++) {
+		jw_key(w, keys[k]);
+		jw_num(w, metrics_round(wf->fte[k], 2));
+	}
+	jw_key(w, "total");
+	jw_num(w, metrics_round(workforce_fte_total(wf), 2));
+	jw_end_obj(w);
+	jw_key(w, "headcount");
+	jw_obj(w);
+	for (int k = 0; k < CONTRACT_COUNT; k++) {
+		jw_key(w, keys[k]);
+		jw_int(w, wf->heads[k]);
+	}
+	jw_key(w, "total");
+	jw_int(w, workforce_heads_total(wf));
+	jw_end_obj(w);
 
-	if (put(o, "agency_rate_fte", figure_json(fig_agency_fte(c))) < 0 ||
-	    put(o, "agency_rate_headcount", figure_json(fig_agency_heads(c))) < 0 ||
-	    put(o, "establishment_fte", c->teams_with_estab ? cJSON_CreateNumber(metrics_round(c->estab_fte, 2))
-							     : cJSON_CreateNull()) < 0 ||
-	    put(o, "vacancies_fte", c->teams_with_estab ? cJSON_CreateNumber(metrics_round(c->vac_fte, 2))
-							 : cJSON_CreateNull()) < 0 ||
-	    put(o, "vacancy_rate", figure_json(fig_vacancy(c))) < 0 ||
-	    put(o, "agency_cover", figure_json(fig_agency_cover(c))) < 0 ||
-	    put(o, "starters", fte_heads(c->starters_fte, c->starters)) < 0 ||
-	    put(o, "leavers", fte_heads(c->leavers_fte, c->leavers)) < 0 ||
-	    put(o, "team_exits", fte_heads(c->exits_fte, c->exits)) < 0 ||
-	    put(o, "turnover_rate", figure_json(fig_turnover(c))) < 0 ||
-	    put(o, "stability_index", figure_json(fig_stability(c))) < 0 ||
-	    put(o, "average_caseload", figure_json(fig_caseload(c))) < 0 ||
-	    put(o, "absence_rate", figure_json(fig_absence(c))) < 0 ||
-	    put(o, "caseload_churn", figure_json(fig_churn(c))) < 0 ||
-	    put(o, "children_3plus_workers", figure_json(fig_three_plus(c))) < 0)
-		return -1;
-	cJSON *warn = cJSON_CreateArray();
-	if (put(o, "warnings", warn) < 0)
-		return -1;
-	return metrics_warnings(c, add_warning, warn);
+	figure(w, "agency_rate_fte", fig_agency_fte(c));
+	figure(w, "agency_rate_headcount", fig_agency_heads(c));
+	jw_key(w, "establishment_fte");
+	if (c->teams_with_estab)
+		jw_num(w, metrics_round(c->estab_fte, 2));
+	else
+		jw_null(w);
+	jw_key(w, "vacancies_fte");
+	if (c->teams_with_estab)
+		jw_num(w, metrics_round(c->vac_fte, 2));
+	else
+		jw_null(w);
+	figure(w, "vacancy_rate", fig_vacancy(c));
+	figure(w, "agency_cover", fig_agency_cover(c));
+	fte_heads(w, "starters", c->starters_fte, c->starters);
+	fte_heads(w, "leavers", c->leavers_fte, c->leavers);
+	fte_heads(w, "team_exits", c->exits_fte, c->exits);
+	figure(w, "turnover_rate", fig_turnover(c));
+	figure(w, "stability_index", fig_stability(c));
+	figure(w, "average_caseload", fig_caseload(c));
+	figure(w, "absence_rate", fig_absence(c));
+	figure(w, "caseload_churn", fig_churn(c));
+	figure(w, "children_3plus_workers", fig_three_plus(c));
+	jw_key(w, "warnings");
+	jw_arr(w);
+	if (metrics_warnings(c, add_warning, w) < 0)
+		w->failed = 1;
+	jw_end_arr(w);
 }
 
-static cJSON *nullable_string(const char *s)
+static void date_or_null(struct jsonw *w, const char *key, const char *s)
 {
-	return s[0] ? cJSON_CreateString(s) : cJSON_CreateNull();
+	jw_key(w, key);
+	if (s[0])
+		jw_str(w, s);
+	else
+		jw_null(w);
 }
 
 typedef struct figure (*fig_fn)(const struct eng_counts *c);
 
-static cJSON *series(const struct eng_counts *base, size_t stride, size_t n, fig_fn fn)
+static void series(struct jsonw *w, const char *key, const struct eng_counts *base, size_t stride,
+		   size_t n, fig_fn fn)
 {
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t m = 0; arr && m < n; m++) {
+	jw_key(w, key);
+	jw_arr(w);
+	for (size_t m = 0; m < n; m++) {
 		struct figure f = fn(&base[m * stride]);
-		int places = strcmp(f.unit, "per_case") ? 1 : 2;
-		cJSON *v = f.r.has_value ? cJSON_CreateNumber(metrics_round(f.r.value, places)) : cJSON_CreateNull();
-		if (!v || !cJSON_AddItemToArray(arr, v)) {
-			cJSON_Delete(v);
-			cJSON_Delete(arr);
-			return NULL;
-		}
+		if (f.r.has_value)
+			jw_num(w, metrics_round(f.r.value, strcmp(f.unit, "per_case") ? 1 : 2));
+		else
+			jw_null(w);
 	}
-	return arr;
+	jw_end_arr(w);
 }
 
-static cJSON *trend_json(const struct summary *s)
+static void trend(struct jsonw *w, const struct summary *s)
 {
 	static const struct { const char *key; fig_fn fn; } svc[] = {
 		{ "agency_rate_fte", fig_agency_fte }, { "vacancy_rate", fig_vacancy },
@@ -201,114 +209,122 @@ static cJSON *trend_json(const struct summary *s)
 		{ "agency_rate_fte", fig_agency_fte }, { "vacancy_rate", fig_vacancy },
 		{ "average_caseload", fig_caseload }, { "caseload_churn", fig_churn },
 	};
-	cJSON *o = cJSON_CreateObject(), *months = cJSON_CreateArray();
-	cJSON *so = cJSON_CreateObject(), *to = cJSON_CreateObject();
-	if (put(o, "months", months) < 0 || put(o, "service", so) < 0 || put(o, "teams", to) < 0)
-		goto fail;
-	for (size_t m = 0; m < s->nmonths; m++) {
-		cJSON *v = cJSON_CreateString(s->months[m]);
-		if (!v || !cJSON_AddItemToArray(months, v)) {
-			cJSON_Delete(v);
-			goto fail;
-		}
-	}
+	jw_key(w, "trend");
+	jw_obj(w);
+	jw_key(w, "months");
+	jw_arr(w);
+	for (size_t m = 0; m < s->nmonths; m++)
+		jw_str(w, s->months[m]);
+	jw_end_arr(w);
+	jw_key(w, "service");
+	jw_obj(w);
 	for (size_t k = 0; k < sizeof svc / sizeof svc[0]; k++)
-		if (put(so, svc[k].key, series(s->trend_service, 1, s->nmonths, svc[k].fn)) < 0)
-			goto fail;
+		series(w, svc[k].key, s->trend_service, 1, s->nmonths, svc[k].fn);
+	jw_end_obj(w);
+	jw_key(w, "teams");
+	jw_obj(w);
 	for (size_t t = 0; t < s->nteams; t++) {
-		cJSON *tt = cJSON_CreateObject();
-		if (put(to, s->teams[t].code, tt) < 0)
-			goto fail;
+		jw_key(w, s->teams[t].code);
+		jw_obj(w);
 		for (size_t k = 0; k < sizeof per_team / sizeof per_team[0]; k++)
-			if (put(tt, per_team[k].key,
-				series(s->trend_team + t, s->nteams, s->nmonths, per_team[k].fn)) < 0)
-				goto fail;
+			series(w, per_team[k].key, s->trend_team + t, s->nteams, s->nmonths, per_team[k].fn);
+		jw_end_obj(w);
 	}
-	return o;
-fail:
-	cJSON_Delete(o);
-	return NULL;
+	jw_end_obj(w);
+	jw_end_obj(w);
 }
 
-static int add_team_meta(cJSON *o, const struct team_figures *t)
+static void team_meta(struct jsonw *w, const struct team_figures *t)
 {
-	return put_num(o, "id", (double)t->id) < 0 || put(o, "code", cJSON_CreateString(t->code)) < 0 ||
-	       put(o, "name", cJSON_CreateString(t->name)) < 0 ||
-	       put(o, "area", cJSON_CreateString(t->area)) < 0 ? -1 : 0;
+	jw_key(w, "id");
+	jw_int(w, t->id);
+	jw_key(w, "code");
+	jw_str(w, t->code);
+	jw_key(w, "name");
+	jw_str(w, t->name);
+	jw_key(w, "area");
+	jw_str(w, t->area);
+}
+
+static char *finish(struct jsonw *w, struct buf *b)
+{
+	if (jw_done(w) < 0) {
+		buf_free(b);
+		return NULL;
+	}
+	return buf_steal(b);
 }
 
 char *summary_to_json(const struct summary *s, time_t generated_at)
 {
-	char *out = NULL;
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return NULL;
+	struct buf b = BUF_INIT;
+	struct jsonw w;
 	char when[32];
 	struct tm tm;
 	gmtime_r(&generated_at, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-	cJSON *window = cJSON_CreateObject();
-	if (put(root, "as_of", nullable_string(s->as_of)) < 0 ||
-	    put(root, "generated_at", cJSON_CreateString(when)) < 0 || put(root, "window", window) < 0 ||
-	    put(window, "from", nullable_string(s->from)) < 0 ||
-	    put(window, "to", nullable_string(s->as_of)) < 0)
-		goto fail;
-
-	cJSON *service = cJSON_CreateObject();
-	if (put(root, "service", service) < 0 || add_figures(service, &s->service) < 0)
-		goto fail;
-	cJSON *areas = cJSON_CreateArray();
-	if (put(root, "areas", areas) < 0)
-		goto fail;
+	/* about 1.9 KB a team: reserve once instead of growing by copies */
+	if (buf_reserve(&b, 4096 + (s->nteams + s->nareas) * 2048 + s->nteams * s->nmonths * 40) < 0)
+		return NULL;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	date_or_null(&w, "as_of", s->as_of);
+	jw_key(&w, "generated_at");
+	jw_str(&w, when);
+	jw_key(&w, "window");
+	jw_obj(&w);
+	date_or_null(&w, "from", s->from);
+	date_or_null(&w, "to", s->as_of);
+	jw_end_obj(&w);
+	jw_key(&w, "service");
+	jw_obj(&w);
+	figures(&w, &s->service);
+	jw_end_obj(&w);
+	jw_key(&w, "areas");
+	jw_arr(&w);
 	for (size_t i = 0; i < s->nareas; i++) {
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(areas, o)) {
-			cJSON_Delete(o);
-			goto fail;
-		}
-		if (put(o, "name", cJSON_CreateString(s->areas[i].name)) < 0 || add_figures(o, &s->areas[i].c) < 0)
-			goto fail;
+		jw_obj(&w);
+		jw_key(&w, "name");
+		jw_str(&w, s->areas[i].name);
+		figures(&w, &s->areas[i].c);
+		jw_end_obj(&w);
 	}
-	cJSON *teams = cJSON_CreateArray();
-	if (put(root, "teams", teams) < 0)
-		goto fail;
+	jw_end_arr(&w);
+	jw_key(&w, "teams");
+	jw_arr(&w);
 	for (size_t i = 0; i < s->nteams; i++) {
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(teams, o)) {
-			cJSON_Delete(o);
-			goto fail;
-		}
-		if (add_team_meta(o, &s->teams[i]) < 0 || add_figures(o, &s->teams[i].c) < 0)
-			goto fail;
+		jw_obj(&w);
+		team_meta(&w, &s->teams[i]);
+		figures(&w, &s->teams[i].c);
+		jw_end_obj(&w);
 	}
-	if (s->nmonths && put(root, "trend", trend_json(s)) < 0)
-		goto fail;
-	out = cJSON_PrintUnformatted(root);
-fail:
-	cJSON_Delete(root);
-	return out;
+	jw_end_arr(&w);
+	if (s->nmonths)
+		trend(&w, s);
+	jw_end_obj(&w);
+	return finish(&w, &b);
 }
 
 char *summary_history_json(const struct summary *s, size_t t)
 {
-	char *out = NULL;
-	cJSON *root = cJSON_CreateObject(), *team = cJSON_CreateObject(), *points = cJSON_CreateArray();
-	if (put(root, "team", team) < 0 || put(root, "points", points) < 0 ||
-	    add_team_meta(team, &s->teams[t]) < 0)
-		goto fail;
+	struct buf b = BUF_INIT;
+	struct jsonw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "team");
+	jw_obj(&w);
+	team_meta(&w, &s->teams[t]);
+	jw_end_obj(&w);
+	jw_key(&w, "points");
+	jw_arr(&w);
 	for (size_t m = 0; m < s->nmonths; m++) {
-		cJSON *p = cJSON_CreateObject();
-		if (!p || !cJSON_AddItemToArray(points, p)) {
-			cJSON_Delete(p);
-			goto fail;
-		}
-		if (put(p, "month", cJSON_CreateString(s->months[m])) < 0 ||
-		    add_figures(p, &s->trend_team[m * s->nteams + t]) < 0)
-			goto fail;
+		jw_obj(&w);
+		jw_key(&w, "month");
+		jw_str(&w, s->months[m]);
+		figures(&w, &s->trend_team[m * s->nteams + t]);
+		jw_end_obj(&w);
 	}
-	out = cJSON_PrintUnformatted(root);
-fail:
-	cJSON_Delete(root);
-	return out;
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+	return finish(&w, &b);
 }
