@@ -33,7 +33,7 @@
  *        .small-flag          not hidden when the figure has `small: true`
  *        .kpi-counts          the counts behind it ("8.0 of 14.0 FTE vacant")
  *        .kpi-extra           one more line (agency cover, leavers/starters, ...)
- *        .kpi-delta           change since the previous figures ("▲ Up 1.2 points from ...")
+ *        .kpi-delta           change since the previous figures ("\u25B2 Up 1.2 points since 31 Aug")
  *     #tile-vacancy .value    service vacancy rate (teams with an establishment only)
  *     #tile-turnover .value   service turnover rate
  *     #tile-stability .value  service stability index
@@ -111,6 +111,7 @@
     staleSub: $('stale-sub'),
     shift: $('shift'),
     board: $('board'),
+    teamsBody: $('teams-body'),
     viewsNav: $('views-nav'),
     trendCanvas: $('trend-chart'),
     trendNote: $('trend-note'),
@@ -478,7 +479,7 @@
     var have = 0;   /* months with an agency rate */
     for (var i = 0; i < n; i++) if (svc.agency_rate_fte && typeof svc.agency_rate_fte[i] === 'number') have++;
 
-    setText(el.trendRange, n > 1 ? ukDate(months[0]) + ' – ' + ukDate(months[n - 1]) : '');
+    setText(el.trendRange, n > 1 ? monthLabel(months[0]) + ' \u2013 ' + monthLabel(months[n - 1]) : '');
     var note = n === 0 ? 'No trend yet: upload a roster'
       : have < 2 ? 'Trend lines appear after two months of data' : '';
     setText(el.trendNote, note);
@@ -576,18 +577,24 @@
 
   /* Row density from the measured row height, so that any number of teams
      fits any screen: "dense" drops the area line, "tight" puts names on one line. */
-  function density(list, rem, inner) {
+  function density(list, rem, inner, denseBelow) {
     var n = list.children.length;
     if (!n) return;
     var per = inner / n / rem;
-    setClass(list, 'dense', per < 3.6);
+    setClass(list, 'dense', per < denseBelow);
     setClass(list, 'tight', per < 2.6);
   }
   function updateDensity() {
     var rem = remPx();
     var cs = window.getComputedStyle(el.rows);
-    density(el.rows, rem, el.rows.clientHeight - (parseFloat(cs.paddingTop) || 0) - (parseFloat(cs.paddingBottom) || 0));
-    density(el.table, rem, el.table.clientHeight);
+    density(el.rows, rem, el.rows.clientHeight - (parseFloat(cs.paddingTop) || 0) - (parseFloat(cs.paddingBottom) || 0), 3.6);
+    /* tight rows put the counts beside the rate: a wider rates column */
+    var tight = el.rows.classList.contains('tight');
+    if (el.teamsBody.classList.contains('tight') !== tight) {
+      setClass(el.teamsBody, 'tight', tight);
+      if (chart && !chart.options.responsive) chart.resize();
+    }
+    density(el.table, rem, el.table.clientHeight, 5);
   }
 
   var resizeTimer = null;
@@ -683,18 +690,20 @@
       cell.className = 'stab-cell cell-' + TABLE_COLS[i];
       var v = document.createElement('span');
       v.className = 'v';
+      var val = document.createElement('span');
+      val.className = 'n';
+      v.appendChild(val);
+      var line = document.createElement('span');
+      line.className = 'c';
       var small = document.createElement('span');
       small.className = 'small-flag';
       small.textContent = 'small';
       small.hidden = true;
-      var val = document.createElement('span');
-      val.className = 'n';
-      v.appendChild(small);
-      v.appendChild(val);
       var c = document.createElement('span');
-      c.className = 'c';
+      line.appendChild(small);
+      line.appendChild(c);
       cell.appendChild(v);
-      cell.appendChild(c);
+      cell.appendChild(line);
       li.appendChild(cell);
       cells[TABLE_COLS[i]] = { v: v, n: val, c: c, small: small };
     }
@@ -726,14 +735,14 @@
       var vr = t.vacancy_rate;
       setCell(c.vacancy, vr, vr ? fte(vr.num) + ' of ' + fte(vr.den) + ' FTE' : '');
       var tr = t.turnover_rate;
-      setCell(c.turnover, tr, tr ? fte(tr.num) + ' of ' + fte(tr.den) + ' FTE left' : '');
+      setCell(c.turnover, tr, tr ? fte(tr.num) + ' of ' + fte(tr.den) + ' FTE' : '');
       var si = t.stability_index;
       setCell(c.stability, si, si ? heads(si.num) + ' of ' + heads(si.den) + ' stayed' : '');
       var cl = t.average_caseload;
-      setCell(c.caseload, cl, cl ? heads(cl.num) + ' cases, ' + fte(cl.den) + ' FTE' : '');
+      setCell(c.caseload, cl, cl ? heads(cl.num) + ' / ' + fte(cl.den) + ' FTE' : '');
       var ch = t.caseload_churn;
       if (isRate(ch)) anyChurn = true;
-      setCell(c.churn, ch, ch ? heads(ch.num) + ' changes, ' + heads(ch.den) + ' cases' : '');
+      setCell(c.churn, ch, ch ? heads(ch.num) + ' / ' + heads(ch.den) + ' cases' : '');
       var ab = t.absence_rate;
       setCell(c.absence, ab, ab ? heads(ab.num) + ' days lost' : '');
     }
@@ -854,14 +863,20 @@
 
   var prevFig = Object.create(null);   /* tile key -> {value, asOf, shown} */
 
-  function changeText(diff, from, r, when) {
+  /* "30 Sep" (the year only when it is not the current data's year) */
+  function shortDate(iso, asOf) {
+    var d = ukDate(iso);
+    return asOf && String(iso).slice(0, 4) === String(asOf).slice(0, 4) ? d.replace(/ \d{4}$/, '') : d;
+  }
+
+  function changeText(diff, r, since) {
     var pts = r.unit === 'percent' || !r.unit;
     var digits = r.unit === 'per_case' ? 2 : 1;
     var scale = Math.pow(10, digits);
     diff = Math.round(diff * scale) / scale;
-    if (diff === 0) return 'No change from ' + when;
+    if (diff === 0) return 'No change since ' + since;
     return (diff > 0 ? '\u25B2 Up ' : '\u25BC Down ') + Math.abs(diff).toFixed(digits) +
-      (pts ? ' points' : '') + ' from ' + from.toFixed(digits) + (pts ? '%' : '') + ' ' + when;
+      (pts ? ' points' : '') + ' since ' + since;
   }
 
   /* The change since the figures before: between two messages when the value
@@ -874,16 +889,16 @@
       return;
     }
     if (p && p.value !== r.value) {
-      p.shown = changeText(r.value - p.value, p.value, r,
-        p.asOf && p.asOf !== asOf ? '(data as at ' + ukDate(p.asOf) + ')' : '(earlier today)');
+      p.shown = changeText(r.value - p.value, r,
+        p.asOf && p.asOf !== asOf ? shortDate(p.asOf, asOf) : hhmm(p.at));
     }
     if (!p || p.value !== r.value || p.asOf !== asOf) {
-      prevFig[key] = p = { value: r.value, asOf: asOf, shown: p ? p.shown : null };
+      prevFig[key] = p = { value: r.value, asOf: asOf, at: Date.now(), shown: p ? p.shown : null };
     }
     if (p.shown) { setText(node, p.shown); return; }
     var n = Array.isArray(series) && Array.isArray(months) ? Math.min(series.length, months.length) : 0;
     if (n >= 2 && typeof series[n - 2] === 'number') {
-      setText(node, changeText(r.value - series[n - 2], series[n - 2], r, 'at ' + ukDate(months[n - 2])));
+      setText(node, changeText(r.value - series[n - 2], r, shortDate(months[n - 2], asOf)));
     } else {
       setText(node, '\u00A0');
     }
