@@ -14,7 +14,7 @@
  *   #service-small            "small numbers" marker of that rate (hidden unless small)
  *   #service-fte-counts       "12.0 of 67.2 FTE agency"
  *   #service-hc-counts        "17.1% by headcount (12 of 70 people)"
- *   #service-delta            change since the figures before, e.g. "\u25B2 Up 2.3 points from 17.9% (...)"
+ *   #service-delta            change since the figures before, e.g. "\u25B2 Up 2.3 points from 17.9% on 30 Sep"
  *   #highest-rate, #highest-team   the team(s) with the highest agency rate
  *   #as-of                    "Data as at 30 Sep 2026" ("No roster uploaded yet" when as_of is null)
  *   #updated-at               "updated HH:MM", local time of the last snapshot/update received
@@ -33,7 +33,7 @@
  *        .small-flag          not hidden when the figure has `small: true`
  *        .kpi-counts          the counts behind it ("8.0 of 14.0 FTE vacant")
  *        .kpi-extra           one more line (agency cover, leavers/starters, ...)
- *        .kpi-delta           change since the previous figures ("\u25B2 Up 1.2 points since 31 Aug")
+ *        .kpi-delta           change since the previous figures ("\u25B2 Up 1.2 pts since 31 Aug")
  *     #tile-vacancy .value    service vacancy rate (teams with an establishment only)
  *     #tile-turnover .value   service turnover rate
  *     #tile-stability .value  service stability index
@@ -849,7 +849,7 @@
         var up = diff > 0;
         setText(el.delta, (up ? '\u25B2 Up ' : '\u25BC Down ') + Math.abs(diff).toFixed(1) +
           ' points from ' + previous.value.toFixed(1) + '%' +
-          (previous.asOf && previous.asOf !== asOf ? ' (data as at ' + ukDate(previous.asOf) + ')' : ''));
+          (previous.asOf && previous.asOf !== asOf ? ' on ' + shortDate(previous.asOf, asOf) : ''));
         setClass(el.delta, 'up', up);
         setClass(el.delta, 'down', !up);
       }
@@ -876,7 +876,7 @@
     diff = Math.round(diff * scale) / scale;
     if (diff === 0) return 'No change since ' + since;
     return (diff > 0 ? '\u25B2 Up ' : '\u25BC Down ') + Math.abs(diff).toFixed(digits) +
-      (pts ? ' points' : '') + ' since ' + since;
+      (pts ? ' pts' : '') + ' since ' + since;
   }
 
   /* The change since the figures before: between two messages when the value

@@ -8,7 +8,9 @@
 // and checks the figures against the hand-computed ones in sample/README.md;
 // then uploads a later agency extract and watches the page change without a
 // reload; then stops the daemon (STALE banner) and starts it again (banner
-// gone). Screenshots go to tests/browser/out/.
+// gone). Between those it sets establishments through the API and checks the
+// vacancy tile, the missing-figure texts, the trend and the stability view.
+// Screenshots go to tests/browser/out/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -43,6 +45,30 @@ const SEPT = {
     LEAVE: { rate: '0.0%', counts: '0.0 of 5.6 FTE', small: true },
     EHELP: { rate: '11.5%', counts: '1.0 of 8.7 FTE', small: true },
   },
+};
+// v1.1 figures at 30 Sep 2026, by hand from sample/README.md:
+//  - turnover: the two HR leavers (E00531 ASSESS, E02351 SAFE2, 1.0 FTE each) over
+//    E = 51.4 permanent + 3.8 fixed-term = 55.2 FTE: 2.0 / 55.2 = 3.62% -> 3.6%;
+//  - stability: no roster 12 months earlier, so missing with its reason (never 0%);
+//  - vacancy, only teams with an establishment count, V = max(0, est - E):
+//      ASSESS est 14.0, E 6.0 (all permanent), V 8.0: 8.0 / (8.0 + 6.0) = 57.1%;
+//      service with ASSESS alone: the same 8.0 of 14.0 = 57.1%;
+//      then ICART est 12.0, E 10.0, V 2.0: 2.0 / 12.0 = 16.7%, and the service
+//      (8.0 + 2.0) / (8.0 + 2.0 + 6.0 + 10.0) = 10 / 26 = 38.46% -> 38.5%;
+//      agency cover min(A, V) / V summed: ASSESS min(6, 8) = 6, ICART min(0, 2) = 0:
+//      6 / 10 = 60.0%.
+const FIG = {
+  turnover: '3.6%',
+  turnoverCounts: '2.0 FTE left of 55.2',
+  stabilityMissing: 'No roster 12 months before the reference date',
+  vacancyMissing: 'No establishment set',
+  assessVacancy: '57.1%',
+  serviceVacancyAssessOnly: '57.1%',
+  serviceVacancyAssessOnlyCounts: '8.0 of 14.0 FTE vacant',
+  icartVacancy: '16.7%',
+  serviceVacancy: '38.5%',
+  serviceVacancyCounts: '10.0 of 26.0 FTE vacant',
+  serviceCover: 'Agency covers 60.0%. Posts set for 2 of 7 teams.',
 };
 const OCT = {
   asOf: 'Data as at 31 Oct 2026',
@@ -137,6 +163,12 @@ test('wall display shows the sample figures, updates live and shows STALE', {
 
   // -- data
   await ctl('migrate');
+  // steadyd requires authentication: an admin API token for the test's own
+  // requests, and a display token (read-only) in the wall's URL, as a TV has.
+  const adminToken = (await ctl('token', 'add', 'wall test', '--role', 'admin')).stdout.trim().split('\t')[1];
+  const displayPath = (await ctl('display-token', 'add', 'wall test TV')).stdout.trim().split('\t')[1];
+  const plainFetch = globalThis.fetch;
+  globalThis.fetch = (u, init = {}) => plainFetch(u, { ...init, headers: { authorization: `Bearer ${adminToken}`, ...init.headers } });
   const teams = readFileSync(path.join(SAMPLE, 'teams.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   for (const line of teams) {
     const [code, name, area] = line.split(',');
@@ -174,7 +206,7 @@ test('wall display shows the sample figures, updates live and shows STALE', {
     });
   });
   const base = `http://127.0.0.1:${port}`;
-  const resp = await page.goto(`${base}/`, { waitUntil: 'load' });
+  const resp = await page.goto(`${base}${displayPath}`, { waitUntil: 'load' });
   assert.equal(resp.status(), 200);
   const csp = resp.headers()['content-security-policy'];
   t.diagnostic(csp ? `daemon sends Content-Security-Policy: ${csp}` : 'daemon sends no Content-Security-Policy header');
@@ -204,6 +236,57 @@ test('wall display shows the sample figures, updates live and shows STALE', {
     await page.screenshot({ path: path.join(OUT, 'wall-1080p.png') });
   });
 
+  await t.test('figure tiles: turnover, caseload, and missing figures in words (never 0%)', async () => {
+    assert.equal(await text('#tile-turnover .value'), FIG.turnover);
+    assert.equal(await text('#tile-turnover .kpi-counts'), FIG.turnoverCounts);
+    assert.match(await text('#tile-caseload .value'), /^\d+\.\d$/, 'caseload is cases per FTE, not a percentage');
+    // no establishment yet, no roster a year earlier: the reason, not a number
+    for (const [sel, want] of [['#tile-vacancy .value', FIG.vacancyMissing], ['#tile-stability .value', FIG.stabilityMissing]]) {
+      assert.equal(await text(sel), want, sel);
+      assert.doesNotMatch(await text(sel), /\d\s*%/, `${sel} shows no percentage`);
+      assert.equal(await page.locator(sel).evaluate((e) => e.classList.contains('missing')), true, `${sel} is styled as missing`);
+      assert.equal(await page.locator(sel).isVisible(), true, `${sel} is on screen`);
+    }
+    assert.equal(await text('#team-table [data-team="ASSESS"] .cell-vacancy .v'), FIG.vacancyMissing);
+    // one month of data: a dot, and a note instead of lines
+    assert.equal(await page.locator('#trend-chart').count(), 1);
+    assert.equal(await page.evaluate(() => !!window.steady.trendChart), true, 'trend chart exists');
+    await page.locator('#trend-note').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await text('#trend-note'), 'Trend lines appear after two months of data');
+    assert.equal(await page.evaluate(() => window.steady.trendChart.data.labels.length), 1);
+  });
+
+  await t.test('an establishment set through the API shows in the vacancy tile', async () => {
+    const put = async (team, fte) => {
+      const r = await fetch(`${base}/api/v1/establishment`, {
+        method: 'PUT', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ team, fte, effective_from: '2026-04-01' }),
+      });
+      assert.equal(r.status, 200, `PUT establishment ${team}: ${r.status} ${await r.text()}`);
+    };
+    const waitText = (sel, v) => page.waitForFunction(([s, w]) => {
+      const e = document.querySelector(s);
+      return e && e.textContent.trim() === w;
+    }, [sel, v], { timeout: 10000 });
+
+    await put('ASSESS', 14.0);
+    await waitText('#tile-vacancy .value', FIG.serviceVacancyAssessOnly);
+    assert.equal(await text('#tile-vacancy .kpi-counts'), FIG.serviceVacancyAssessOnlyCounts);
+    assert.equal(await text('#team-table [data-team="ASSESS"] .cell-vacancy .v'), FIG.assessVacancy);
+    assert.equal(await text('#team-table [data-team="ICART"] .cell-vacancy .v'), FIG.vacancyMissing);
+
+    await put('ICART', 12.0);
+    await waitText('#tile-vacancy .value', FIG.serviceVacancy);
+    assert.equal(await text('#tile-vacancy .kpi-counts'), FIG.serviceVacancyCounts);
+    assert.equal(await text('#tile-vacancy .kpi-extra'), FIG.serviceCover);
+    assert.equal(await page.locator('#tile-vacancy .value').evaluate((e) => e.classList.contains('missing')), false);
+    assert.equal(await text('#team-table [data-team="ICART"] .cell-vacancy .v'), FIG.icartVacancy);
+    assert.equal(await text('#team-table [data-team="ASSESS"] .cell-vacancy .v'), FIG.assessVacancy);
+    // the agency figures are not disturbed by an establishment update
+    assert.equal(await text('#service-agency-rate'), SEPT.service);
+    await page.screenshot({ path: path.join(OUT, 'wall-vacancy.png') });
+  });
+
   await t.test('fits the screen without scrolling at 1920x1080, 1280x720 and 3840x2160', async () => {
     for (const [w, h] of [[1920, 1080], [1280, 720], [3840, 2160]]) {
       await page.setViewportSize({ width: w, height: h });
@@ -218,6 +301,12 @@ test('wall display shows the sample figures, updates live and shows STALE', {
       const lowest = await page.evaluate(() => Math.max.apply(null, Array.prototype.map.call(
         document.querySelectorAll('#team-rows [data-team]'), (e) => e.getBoundingClientRect().bottom)));
       assert.ok(lowest <= m.ih, `${w}x${h}: last team row ends at ${lowest} > ${m.ih}`);
+      // every tile (figures, mix, trend, team views) is inside the window
+      const out = await page.evaluate(() => Array.prototype.filter.call(document.querySelectorAll('.tile'), (e) => {
+        const r = e.getBoundingClientRect();
+        return r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5 || r.height < 10;
+      }).map((e) => e.id || e.className));
+      assert.deepEqual(out, [], `${w}x${h}: tiles outside the window`);
       if (w !== 1920) await page.screenshot({ path: path.join(OUT, `wall-${w}x${h}.png`) });
     }
     await page.setViewportSize({ width: 1920, height: 1080 });
@@ -225,7 +314,12 @@ test('wall display shows the sample figures, updates live and shows STALE', {
   });
 
   await t.test('a new agency extract shows up without a reload', async () => {
-    await page.evaluate(() => { window.__steadyMarker = 'set before the upload'; window.__steadyChart = window.steady.chart; });
+    await page.evaluate(() => {
+      window.__steadyMarker = 'set before the upload';
+      window.__steadyChart = window.steady.chart;
+      window.__steadyTrend = window.steady.trendChart;
+      window.__steadyNodes = document.getElementsByTagName('*').length;
+    });
     const body = readFileSync(path.join(SAMPLE, 'roster-agency-2026-10-31.csv'));
     const r = await fetch(`${base}/api/v1/uploads?kind=roster&source=agency&as_of=2026-10-31`, {
       method: 'POST', headers: { 'content-type': 'text/csv' }, body,
@@ -240,10 +334,48 @@ test('wall display shows the sample figures, updates live and shows STALE', {
     assert.equal(await text('#as-of'), OCT.asOf);
     assert.equal(await teamRate('ICART'), '0.0%');
     assert.match(await text('#service-delta'), /Up 2\.3 points from 17\.9%/);
-    const same = await page.evaluate(() => ({ marker: window.__steadyMarker, chart: window.steady.chart === window.__steadyChart }));
+    const same = await page.evaluate(() => ({
+      marker: window.__steadyMarker,
+      chart: window.steady.chart === window.__steadyChart,
+      trend: window.steady.trendChart === window.__steadyTrend,
+      nodes: document.getElementsByTagName('*').length - window.__steadyNodes,
+    }));
     assert.equal(same.marker, 'set before the upload', 'the page was not reloaded');
     assert.equal(same.chart, true, 'the chart was updated in place, not re-created');
+    assert.equal(same.trend, true, 'the trend chart was updated in place, not re-created');
+    assert.equal(same.nodes, 0, 'no DOM growth per update');
+    // two months now (30 Sep, 31 Oct): lines, no note
+    await page.locator('#trend-note').waitFor({ state: 'hidden', timeout: 5000 });
+    assert.equal(await page.evaluate(() => window.steady.trendChart.data.labels.length), 2);
+    // the vacancy does not depend on agency staff: still 10 of 26
+    assert.equal(await text('#tile-vacancy .value'), FIG.serviceVacancy);
     await page.screenshot({ path: path.join(OUT, 'wall-updated.png') });
+  });
+
+  await t.test('?view=stability shows the team table; ?rotate=N alternates the views', async () => {
+    const p2 = await context.newPage();
+    try {
+      await p2.goto(`${base}/?view=stability`, { waitUntil: 'load' });
+      await p2.waitForFunction((v) => {
+        const e = document.querySelector('#team-table [data-team="ASSESS"] .cell-vacancy .v');
+        return e && e.textContent.trim() === v;
+      }, FIG.assessVacancy, { timeout: 10000 });
+      assert.equal(await p2.locator('#board').getAttribute('data-view'), 'stability');
+      assert.equal(await p2.locator('#view-stability').isVisible(), true);
+      assert.equal(await p2.locator('#view-agency').isVisible(), false);
+      assert.equal(await p2.locator('#team-table [data-team]').count(), Object.keys(SEPT.teams).length);
+      assert.equal((await p2.locator('#team-table [data-team="SAFE1"] .cell-stability .v').textContent()).trim(), FIG.stabilityMissing);
+      const m = await p2.evaluate(() => ({ sh: document.documentElement.scrollHeight, ih: window.innerHeight }));
+      assert.ok(m.sh <= m.ih, 'stability view: no vertical scrollbar');
+      await p2.screenshot({ path: path.join(OUT, 'wall-stability.png') });
+
+      await p2.goto(`${base}/?rotate=5`, { waitUntil: 'load' });
+      assert.equal(await p2.locator('#board').getAttribute('data-view'), 'agency', 'rotation starts on the agency view');
+      await p2.waitForFunction(() => document.getElementById('board').getAttribute('data-view') === 'stability', null, { timeout: 9000 });
+      assert.equal(await p2.locator('#views-nav').isVisible(), true, 'the view names show when rotating');
+    } finally {
+      await p2.close();
+    }
   });
 
   await t.test('STALE banner when the daemon stops, gone when it is back', async () => {
