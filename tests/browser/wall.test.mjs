@@ -355,7 +355,7 @@ test('wall display shows the sample figures, updates live and shows STALE', {
   await t.test('?view=stability shows the team table; ?rotate=N alternates the views', async () => {
     const p2 = await context.newPage();
     try {
-      await p2.goto(`${base}/?view=stability`, { waitUntil: 'load' });
+      await p2.goto(`${base}${displayPath}${displayPath.includes('?') ? '&' : '?'}view=stability`, { waitUntil: 'load' });
       await p2.waitForFunction((v) => {
         const e = document.querySelector('#team-table [data-team="ASSESS"] .cell-vacancy .v');
         return e && e.textContent.trim() === v;
@@ -369,7 +369,7 @@ test('wall display shows the sample figures, updates live and shows STALE', {
       assert.ok(m.sh <= m.ih, 'stability view: no vertical scrollbar');
       await p2.screenshot({ path: path.join(OUT, 'wall-stability.png') });
 
-      await p2.goto(`${base}/?rotate=5`, { waitUntil: 'load' });
+      await p2.goto(`${base}${displayPath}${displayPath.includes('?') ? '&' : '?'}rotate=5`, { waitUntil: 'load' });
       assert.equal(await p2.locator('#board').getAttribute('data-view'), 'agency', 'rotation starts on the agency view');
       await p2.waitForFunction(() => document.getElementById('board').getAttribute('data-view') === 'stability', null, { timeout: 9000 });
       assert.equal(await p2.locator('#views-nav').isVisible(), true, 'the view names show when rotating');
