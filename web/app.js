@@ -744,7 +744,7 @@
       if (isRate(ch)) anyChurn = true;
       setCell(c.churn, ch, ch ? heads(ch.num) + ' / ' + heads(ch.den) + ' cases' : '');
       var ab = t.absence_rate;
-      setCell(c.absence, ab, ab ? heads(ab.num) + ' days lost' : '');
+      setCell(c.absence, ab, ab ? heads(ab.num) + ' days' : '');
     }
     for (code in tableRows) {
       if (!seen[code]) {
