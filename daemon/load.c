@@ -1,5 +1,7 @@
 /*
- * load.c -- building the store-an-upload database job.
+ * load.c -- building the store-an-upload database job (or the dry-run job
+ * that stages the rows, asks for the preview and rolls back), reading saved
+ * mapping profiles, and the preview document.  No network, no event loop.
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -75,12 +77,38 @@ static int emit_row(void *ud, const struct roster_row *r)
 	return 0;
 }
 
+int load_add_store(const struct load_request *req, struct load_plan *plan)
+{
+	int roster = strcmp(req->kind, "roster") == 0;
+	if (req->dry_run) {
+		const char *params[3] = { req->source, plan->as_of, plan->sha256 };
+		if (pgjob_add_query(&plan->job, roster
+				    ? "SELECT steady_preview_roster($1, $2::date, $3)"
+				    : "SELECT steady_preview_allocations($1, $2::date, $3)",
+				    3, params, NULL, NULL) < 0)
+			return -1;
+		plan->job.result_step = (long)plan->job.n - 1;
+		plan->dry_run = 1;
+		return pgjob_add_query(&plan->job, "ROLLBACK", 0, NULL, NULL, NULL);
+	}
+	const char *params[7] = { req->kind, req->source, plan->as_of, req->by ? req->by : "unknown",
+				  plan->sha256, req->data, req->profile };
+	int lengths[7] = { 0, 0, 0, 0, 0, (int)req->len, 0 };
+	int formats[7] = { 0, 0, 0, 0, 0, 1, 0 };
+	if (pgjob_add_query(&plan->job,
+			    "SELECT batch_id, duplicate FROM steady_upload($1, $2, $3::date, $4, $5, $6::bytea, $7)",
+			    7, params, lengths, formats) < 0)
+		return -1;
+	plan->job.result_step = (long)plan->job.n - 1;
+	return pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL);
+}
+
 int load_prepare(const struct load_request *req, struct load_plan *plan, struct errlist *errs)
 {
 	struct pgjob empty = PGJOB_INIT;
 	memset(plan, 0, sizeof *plan);
 	plan->job = empty;
-	plan->job.what = "roster upload";
+	plan->job.what = req->dry_run ? "upload preview" : "roster upload";
 
 	int bad = 0;
 	if (!req->kind || (strcmp(req->kind, "roster") != 0 && strcmp(req->kind, "allocations") != 0)) {
@@ -132,8 +160,8 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
 		goto fail;
 
-	struct roster_options opt = { 0, req->max_rows };
-	int rc = roster_parse(req->data, req->len, &opt, emit_row, &cx, errs);
+	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
+	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, &plan->info);
 	if (rc < 0)
 		goto fail;
 	if (rc == 0 && cx.rows == 0) {
@@ -150,17 +178,7 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 		return load_add_team_check(plan, "steady_in") < 0 ? -1 : 1;
 	}
 	plan->rows = cx.rows;
-
-	const char *params[5] = { req->source, plan->as_of, req->by ? req->by : "unknown",
-				  plan->sha256, req->data };
-	int lengths[5] = { 0, 0, 0, 0, (int)req->len };
-	int formats[5] = { 0, 0, 0, 0, 1 };
-	if (pgjob_add_query(&plan->job,
-			    "SELECT steady_load_roster($1, $2::date, $3, $4, $5::bytea)",
-			    5, params, lengths, formats) < 0)
-		goto fail;
-	plan->job.result_step = (long)plan->job.n - 1;
-	if (pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL) < 0)
+	if (load_add_store(req, plan) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -233,4 +251,163 @@ long load_batch_id(const struct pgjob_outcome *out)
 	if (!out->ok || !out->result || PQntuples(out->result) < 1)
 		return -1;
 	return atol(PQgetvalue(out->result, 0, 0));
+}
+
+int load_is_duplicate(const struct pgjob_outcome *out)
+{
+	if (!out->ok || !out->result || PQntuples(out->result) < 1 || PQnfields(out->result) < 2)
+		return 0;
+	return strcmp(PQgetvalue(out->result, 0, 1), "t") == 0;
+}
+
+const char LOAD_PROFILE_SQL[] =
+	"SELECT p.name, m.key, m.value FROM upload_profile p, jsonb_each_text(p.mapping) m"
+	" WHERE p.source = $1 AND (p.name = $2 OR ($2 IS NULL AND p.is_default)) ORDER BY m.key";
+
+void load_profile_free(struct load_profile *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free((char *)p->v[i].header);
+		free((char *)p->v[i].column);
+	}
+	free(p->v);
+	free(p->name);
+	memset(p, 0, sizeof *p);
+}
+
+int load_profile_from_result(const PGresult *res, struct load_profile *p)
+{
+	int n = PQntuples(res);
+	memset(p, 0, sizeof *p);
+	if (n <= 0)
+		return 0;
+	if (!(p->name = strdup(PQgetvalue(res, 0, 0))) ||
+	    !(p->v = calloc((size_t)n, sizeof *p->v)))
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		char *h = strdup(PQgetvalue(res, i, 1));
+		char *c = strdup(PQgetvalue(res, i, 2));
+		if (!h || !c) {
+			free(h);
+			free(c);
+			goto fail;
+		}
+		p->v[p->n].header = h;
+		p->v[p->n].column = c;
+		p->n++;
+	}
+	return 0;
+fail:
+	load_profile_free(p);
+	return -1;
+}
+
+cJSON *load_errors_json(const struct errlist *errs)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < errs->n; i++) {
+		const struct load_error *e = &errs->v[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			goto fail;
+		}
+		if (!cJSON_AddNumberToObject(o, "row", (double)e->row) ||
+		    !(e->column ? cJSON_AddStringToObject(o, "column", e->column)
+				: cJSON_AddNullToObject(o, "column")) ||
+		    !(e->value ? cJSON_AddStringToObject(o, "value", e->value)
+			       : cJSON_AddNullToObject(o, "value")) ||
+		    !cJSON_AddStringToObject(o, "message", e->message ? e->message : ""))
+			goto fail;
+	}
+	return arr;
+fail:
+	cJSON_Delete(arr);
+	return NULL;
+}
+
+static int add_item(cJSON *o, const char *key, cJSON *v)
+{
+	if (!v)
+		return -1;
+	if (!cJSON_AddItemToObject(o, key, v)) {
+		cJSON_Delete(v);
+		return -1;
+	}
+	return 0;
+}
+
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *load_preview_json(const struct load_request *req, const struct load_plan *plan,
+			 struct errlist *errs, const char *db_preview)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *db = db_preview ? cJSON_Parse(db_preview) : NULL;
+	if (!o)
+		goto fail;
+	if (db) {
+		const cJSON *dberrs = cJSON_GetObjectItemCaseSensitive(db, "errors");
+		if (cJSON_IsArray(dberrs) && cJSON_GetArraySize(dberrs) > 0) {
+			char *txt = cJSON_PrintUnformatted(dberrs);
+			int rc = txt ? add_json_errors(txt, "rejected", errs) : -1;
+			free(txt);
+			if (rc < 0)
+				goto fail;
+			errlist_sort(errs);
+		}
+	}
+	char delim[2] = { plan->info.delimiter, 0 };
+	int roster = req->kind && strcmp(req->kind, "roster") == 0;
+	if (add_item(o, "dry_run", cJSON_CreateTrue()) < 0 ||
+	    add_item(o, "kind", str_or_null(req->kind)) < 0 ||
+	    add_item(o, "source", str_or_null(req->source)) < 0 ||
+	    add_item(o, "as_of", str_or_null(plan->as_of[0] ? plan->as_of : NULL)) < 0 ||
+	    add_item(o, "sha256", str_or_null(plan->sha256[0] ? plan->sha256 : NULL)) < 0 ||
+	    add_item(o, "bytes", cJSON_CreateNumber((double)req->len)) < 0 ||
+	    add_item(o, "profile", str_or_null(req->profile)) < 0 ||
+	    add_item(o, "encoding", str_or_null(roster ? plan->info.encoding : NULL)) < 0 ||
+	    add_item(o, "delimiter", str_or_null(delim[0] ? delim : NULL)) < 0)
+		goto fail;
+	cJSON *cols = cJSON_CreateArray();
+	if (add_item(o, "columns", cols) < 0)
+		goto fail;
+	for (size_t i = 0; i < plan->info.n_mapped; i++) {
+		cJSON *c = cJSON_CreateObject();
+		if (!c || add_item(c, "header", cJSON_CreateString(plan->info.mapped[i].header)) < 0 ||
+		    add_item(c, "column", cJSON_CreateString(plan->info.mapped[i].column)) < 0 ||
+		    !cJSON_AddItemToArray(cols, c)) {
+			cJSON_Delete(c);
+			goto fail;
+		}
+	}
+	cJSON *rows = cJSON_CreateObject();
+	if (add_item(o, "rows", rows) < 0 ||
+	    add_item(rows, "data", cJSON_CreateNumber((double)(roster ? plan->info.data_rows : plan->rows))) < 0 ||
+	    add_item(rows, "valid", cJSON_CreateNumber((double)(roster ? plan->info.valid_rows : plan->rows))) < 0)
+		goto fail;
+	size_t nerr = errlist_total(errs);
+	if (add_item(o, "valid", cJSON_CreateBool(nerr == 0)) < 0 ||
+	    add_item(o, "error_count", cJSON_CreateNumber((double)nerr)) < 0 ||
+	    add_item(o, "errors", load_errors_json(errs)) < 0)
+		goto fail;
+	static const char *const from_db[] = { "warnings", "duplicate_of", "replaces", "replaces_as_of", "changes" };
+	for (size_t i = 0; i < sizeof from_db / sizeof from_db[0]; i++) {
+		cJSON *v = db ? cJSON_DetachItemFromObjectCaseSensitive(db, from_db[i]) : NULL;
+		if (!v)
+			v = i == 0 ? cJSON_CreateArray() : cJSON_CreateNull();
+		if (add_item(o, from_db[i], v) < 0)
+			goto fail;
+	}
+	cJSON_Delete(db);
+	return o;
+fail:
+	cJSON_Delete(db);
+	cJSON_Delete(o);
+	return NULL;
 }

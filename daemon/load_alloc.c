@@ -44,7 +44,7 @@ int load_alloc_prepare(const struct load_request *req, struct load_plan *plan,
 		       struct errlist *errs)
 {
 	struct copy_ctx cx = { NULL, 0 };
-	plan->job.what = "allocations upload";
+	plan->job.what = req->dry_run ? "allocations preview" : "allocations upload";
 	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||
 	    pgjob_add_query(&plan->job, STAGE_SQL, 0, NULL, NULL, NULL) < 0 ||
 	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
@@ -71,17 +71,7 @@ int load_alloc_prepare(const struct load_request *req, struct load_plan *plan,
 		return 1;
 	}
 	plan->rows = cx.rows;
-
-	const char *params[5] = { req->source, plan->as_of, req->by ? req->by : "unknown",
-				  plan->sha256, req->data };
-	int lengths[5] = { 0, 0, 0, 0, (int)req->len };
-	int formats[5] = { 0, 0, 0, 0, 1 };
-	if (pgjob_add_query(&plan->job,
-			    "SELECT steady_load_allocations($1, $2::date, $3, $4, $5::bytea)",
-			    5, params, lengths, formats) < 0)
-		goto fail;
-	plan->job.result_step = (long)plan->job.n - 1;
-	if (pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL) < 0)
+	if (load_add_store(req, plan) < 0)
 		goto fail;
 	return 0;
 fail:

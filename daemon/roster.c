@@ -292,6 +292,7 @@ static void id_set_free(struct id_set *set)
 
 struct rparse {
 	const struct roster_options *opt;
+	struct roster_info *info;
 	double week;
 	roster_row_cb emit;
 	void *ud;
@@ -376,21 +377,39 @@ static int do_header(struct rparse *r, const struct csv_record *rec)
 			goto fail;
 		if (normalise(raw, n, norm, sizeof norm) < 0)
 			continue;   /* too long to be one of ours: an extra column */
-		for (size_t a = 0; a < sizeof header_alias / sizeof header_alias[0]; a++) {
-			if (strcmp(norm, header_alias[a].norm) != 0)
+		int c = -1;
+		for (size_t a = 0; r->opt && a < r->opt->n_extra_aliases && c < 0; a++) {
+			const struct roster_alias *x = &r->opt->extra_aliases[a];
+			char xn[64];
+			if (!x->header || !x->column ||
+			    normalise(x->header, strlen(x->header), xn, sizeof xn) < 0 || strcmp(norm, xn))
 				continue;
-			enum col c = header_alias[a].col;
-			if (r->col[c] >= 0) {
-				const char *prev = rec->field[r->col[c]];
-				if (problem(r, rec->line, col_name[c], rec->field[i],
-					    "columns %ld (\"%s\") and %zu (\"%s\") both mean %s; "
-					    "remove or rename one of them",
-					    r->col[c] + 1, prev, i + 1, rec->field[i], col_name[c]) < 0)
-					goto fail;
-			} else {
-				r->col[c] = (long)i;
+			for (int k = 0; k < COL_COUNT; k++)
+				if (strcmp(x->column, col_name[k]) == 0)
+					c = k;
+		}
+		for (size_t a = 0; c < 0 && a < sizeof header_alias / sizeof header_alias[0]; a++)
+			if (strcmp(norm, header_alias[a].norm) == 0)
+				c = (int)header_alias[a].col;
+		if (c < 0)
+			continue;
+		if (r->col[c] >= 0) {
+			const char *prev = rec->field[r->col[c]];
+			if (problem(r, rec->line, col_name[c], rec->field[i],
+				    "columns %ld (\"%s\") and %zu (\"%s\") both mean %s; "
+				    "remove or rename one of them",
+				    r->col[c] + 1, prev, i + 1, rec->field[i], col_name[c]) < 0)
+				goto fail;
+		} else {
+			r->col[c] = (long)i;
+			struct roster_info *in = r->info;
+			if (in && in->n_mapped < sizeof in->mapped / sizeof in->mapped[0]) {
+				size_t hn = n < sizeof in->mapped[0].header ? n : sizeof in->mapped[0].header - 1;
+				memcpy(in->mapped[in->n_mapped].header, raw, hn);
+				in->mapped[in->n_mapped].header[hn] = '\0';
+				in->mapped[in->n_mapped].column = col_name[c];
+				in->n_mapped++;
 			}
-			break;
 		}
 	}
 	for (int c = COL_STAFF_ID; c <= COL_CONTRACT; c++) {
@@ -692,6 +711,7 @@ int roster_parse_info(const char *data, size_t len, const struct roster_options 
 	memset(info, 0, sizeof *info);
 	memset(&r, 0, sizeof r);
 	r.opt = opt;
+	r.info = info;
 	r.week = opt && opt->standard_week_hours > 0 ? opt->standard_week_hours : 37.0;
 	r.emit = emit;
 	r.ud = ud;
@@ -736,6 +756,14 @@ fail:
 	id_set_free(&r.ids);
 	buf_free(&r.scratch);
 	return rc;
+}
+
+int roster_column_known(const char *name)
+{
+	for (int k = 0; name && k < COL_COUNT; k++)
+		if (strcmp(name, col_name[k]) == 0)
+			return 1;
+	return 0;
 }
 
 int roster_parse(const char *data, size_t len, const struct roster_options *opt,

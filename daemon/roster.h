@@ -33,10 +33,23 @@ struct roster_row {
 /* Return 0 to go on, -1 to abort the parse (e.g. out of memory). */
 typedef int (*roster_row_cb)(void *ud, const struct roster_row *row);
 
+/* One entry of a saved column-mapping profile: a header as some system spells
+ * it -> a canonical column name ("staff_id", "team", ...).  Compared like the
+ * built-in aliases (case, spaces, '_', '-', '.' ignored) and tried first. */
+struct roster_alias {
+	const char *header;
+	const char *column;
+};
+
 struct roster_options {
 	double standard_week_hours;  /* for an `hours` column instead of `fte`; 0 = 37 */
 	size_t max_rows;             /* 0 = no limit; more data rows is an error */
+	const struct roster_alias *extra_aliases;  /* may be NULL */
+	size_t n_extra_aliases;
 };
+
+/* 1 when `name` is a canonical roster column (what a profile may map to). */
+int roster_column_known(const char *name);
 
 /*
  * Parse and validate a whole roster file held in memory.  `emit` is called for
@@ -54,6 +67,8 @@ struct roster_info {
 	char delimiter;         /* ',', ';' or '\t'; 0 if not determined */
 	long data_rows;         /* non-empty data records read (valid or not) */
 	long valid_rows;        /* rows passed to emit */
+	size_t n_mapped;        /* header columns recognised, in file order: */
+	struct { char header[64]; const char *column; } mapped[16];
 };
 
 /* roster_parse, also filling *info (which may be NULL). */

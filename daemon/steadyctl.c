@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "ctl_upload.h"
 #include "dates.h"
 #include "errlist.h"
 #include "estab.h"
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 	      "  team list\n"
 	      "  establishment set TEAM FTE [--from DATE]   funded FTE from DATE (default today)\n"
 	      "  establishment list\n"
-	      "  upload --kind roster --source SOURCE --as-of DATE FILE\n"
+	      CTL_UPLOAD_USAGE
 	      "\n"
 	      "The database is --db, else $STEADY_DB, else \"dbname=steady\".\n", f);
 }
@@ -49,47 +50,6 @@ static PGconn *connect_db(const char *conninfo)
 	}
 	PQclear(PQexec(conn, "SET client_min_messages = warning"));
 	return conn;
-}
-
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		fprintf(stderr, "steadyctl: cannot open %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	char chunk[65536];
-	size_t n;
-	int rc = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (buf_append(out, chunk, n) < 0) {
-			fprintf(stderr, "steadyctl: out of memory reading %s\n", path);
-			rc = -1;
-			break;
-		}
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "steadyctl: reading %s: %s\n", path, strerror(errno));
-		rc = -1;
-	}
-	if (f != stdin)
-		fclose(f);
-	return rc;
-}
-
-static void print_errors(const char *file, const struct errlist *errs)
-{
-	for (size_t i = 0; i < errs->n; i++) {
-		const struct load_error *e = &errs->v[i];
-		fprintf(stderr, "%s: row %ld", file, e->row);
-		if (e->column)
-			fprintf(stderr, ", column %s", e->column);
-		if (e->value)
-			fprintf(stderr, ", value \"%s\"", e->value);
-		fprintf(stderr, ": %s\n", e->message);
-	}
-	if (errs->dropped)
-		fprintf(stderr, "%s: ... and %zu more problems\n", file, errs->dropped);
 }
 
 static int cmd_migrate(PGconn *conn)
@@ -221,92 +181,6 @@ static int cmd_establishment(PGconn *conn, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_upload(PGconn *conn, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "source", required_argument, NULL, 's' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct load_request req;
-	memset(&req, 0, sizeof req);
-	req.kind = "roster";
-	int c;
-	optind = 0; /* glibc: re-initialise getopt for the sub-command */
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': req.kind = optarg; break;
-		case 's': req.source = optarg; break;
-		case 'a': req.as_of = optarg; break;
-		default: usage(stderr); return 64;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "steadyctl: upload needs exactly one FILE (or - for standard input)\n");
-		return 64;
-	}
-	const char *path = argv[optind];
-	struct buf data = BUF_INIT;
-	struct errlist errs = ERRLIST_INIT;
-	struct load_plan plan;
-	struct pgjob_outcome out;
-	int rc = 1, prepared = 0;
-	memset(&out, 0, sizeof out);
-
-	char by[160];
-	struct passwd *pw = getpwuid(geteuid());
-	snprintf(by, sizeof by, "steadyctl:%s", pw ? pw->pw_name : "unknown");
-	req.by = by;
-
-	if (read_file(path, &data) < 0)
-		goto done;
-	req.data = data.data ? data.data : "";
-	req.len = data.len;
-	int p = load_prepare(&req, &plan, &errs);
-	prepared = 1;
-	if (p < 0) {
-		fprintf(stderr, "steadyctl: out of memory validating %s\n", path);
-		goto done;
-	}
-	if (p > 0) {
-		/* ask the database for unknown teams too, so every problem shows at once */
-		if (plan.check_only) {
-			pgjob_run_sync(conn, &plan.job, &out);
-			if (load_check_errors(&out, &errs) < 0)
-				goto done;
-		}
-		print_errors(path, &errs);
-		fprintf(stderr, "steadyctl: %zu problem%s found; nothing was stored\n",
-			errlist_total(&errs), errlist_total(&errs) == 1 ? "" : "s");
-		rc = 2;
-		goto done;
-	}
-	if (pgjob_run_sync(conn, &plan.job, &out) < 0) {
-		int dbe = load_db_errors(&out, &errs);
-		if (dbe > 0) {
-			print_errors(path, &errs);
-			fprintf(stderr, "steadyctl: %zu problem%s found; nothing was stored\n",
-				errlist_total(&errs), errlist_total(&errs) == 1 ? "" : "s");
-			rc = 2;
-		} else {
-			fprintf(stderr, "steadyctl: storing %s failed, nothing was stored: %s\n", path,
-				out.error ? out.error : "unknown error");
-		}
-		goto done;
-	}
-	printf("batch %ld: %ld rows from %s (source %s, as of %s)\n", load_batch_id(&out), plan.rows,
-	       path, req.source, plan.as_of);
-	rc = 0;
-done:
-	if (prepared)
-		load_plan_free(&plan);
-	pgjob_outcome_clear(&out);
-	errlist_free(&errs);
-	buf_free(&data);
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -334,7 +208,8 @@ int main(int argc, char **argv)
 	int sub_argc = argc - optind - 1;
 	char **sub_argv = argv + optind + 1;
 	if (strcmp(cmd, "migrate") && strcmp(cmd, "status") && strcmp(cmd, "team") &&
-	    strcmp(cmd, "establishment") && strcmp(cmd, "upload")) {
+	    strcmp(cmd, "establishment") && strcmp(cmd, "upload") &&
+	    strcmp(cmd, "uploads") && strcmp(cmd, "revert")) {
 		fprintf(stderr, "steadyctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 64;
@@ -351,8 +226,12 @@ int main(int argc, char **argv)
 		rc = cmd_team(conn, sub_argc, sub_argv);
 	else if (!strcmp(cmd, "establishment"))
 		rc = cmd_establishment(conn, sub_argc, sub_argv);
+	else if (!strcmp(cmd, "upload"))
+		rc = ctl_upload(conn, sub_argc + 1, sub_argv - 1);
+	else if (!strcmp(cmd, "uploads"))
+		rc = ctl_uploads(conn, sub_argc + 1, sub_argv - 1);
 	else
-		rc = cmd_upload(conn, sub_argc + 1, sub_argv - 1);
+		rc = ctl_revert(conn, sub_argc + 1, sub_argv - 1);
 	PQfinish(conn);
 	return rc;
 }

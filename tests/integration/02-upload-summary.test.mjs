@@ -42,7 +42,7 @@ test('upload a roster, then the summary has the hand-computed figures', { timeou
   assert.equal(typeof res.body.batch_id, 'number');
   assert.ok(Number.isInteger(res.body.batch_id) && res.body.batch_id > 0);
   const { batch_id: _ignored, ...rest } = res.body;
-  assert.deepEqual(rest, { kind: 'roster', source: 'hr', as_of: '2026-09-30', rows: 12 },
+  assert.deepEqual(rest, { kind: 'roster', source: 'hr', as_of: '2026-09-30', rows: 12, duplicate: false, profile: null },
     '201 body (rows counts every data row stored, the leaver included)');
   assert.match(res.headers.get('content-type') ?? '', /application\/json/);
 

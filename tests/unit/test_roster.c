@@ -345,7 +345,7 @@ static void test_hours_column(void **state)
 	run_free(r);
 
 	/* a 40-hour standard week: 40 h = 1.0, 18.5 h = 0.4625, 37 h = 0.925 */
-	struct roster_options opt = { 40.0, 0 };
+	struct roster_options opt = { 40.0, 0, NULL, 0 };
 	r = run_opt(f, sizeof f - 1, &opt);
 	assert_int_equal(r->errs.n, 1);
 	check_err(r, 0, 6, "hours", "0", "more than 0");
@@ -696,7 +696,7 @@ static void test_max_rows(void **state)
 {
 	(void)state;
 	static const char f[] = "staff_id,team,contract\n1,A,perm\n2,A,perm\n3,A,perm\n4,A,perm\n";
-	struct roster_options opt = { 0, 2 };
+	struct roster_options opt = { 0, 2, NULL, 0 };
 	struct run *r = run_opt(f, sizeof f - 1, &opt);
 	assert_int_equal(r->rc, 1);
 	assert_int_equal(r->errs.n, 1);
