@@ -401,6 +401,17 @@
     o.scales.x.ticks.font = f;
     o.scales.y.ticks.font = f;
     o.layout.padding.right = Math.round(px * 4.6);   /* room for the end labels */
+    /* lines and markers scale with the screen like the text (3 px at 1080p) */
+    var ds = trendChart.data.datasets;
+    for (var i = 0; i < ds.length; i++) ds[i].borderWidth = Math.max(2, Math.round(px * 0.15));
+    setTrendRadius();
+  }
+
+  function setTrendRadius() {
+    var n = trendChart.data.labels.length;
+    var r = n <= 1 ? 8 : n <= 13 ? 5 : n <= 24 ? 4 : 3;
+    var ds = trendChart.data.datasets;
+    for (var i = 0; i < ds.length; i++) ds[i].pointRadius = Math.round(r * trendFontPx / 20 * 10) / 10;
   }
 
   function lineDataset(label, colour, dash, shape) {
@@ -494,9 +505,8 @@
     fillSeries(ds[1].data, svc.vacancy_rate, n);
     fillSeries(ds[2].data, svc.turnover_rate, n);
     /* fewer points: bigger markers; one point is a clear dot */
-    var r = n <= 1 ? 8 : n <= 13 ? 5 : n <= 24 ? 4 : 3;
+    setTrendRadius();
     trendChart.options.scales.x.offset = n <= 1;   /* a single month: the dot in the middle */
-    for (i = 0; i < ds.length; i++) ds[i].pointRadius = r;
     trendChart.update('none');
   }
 
