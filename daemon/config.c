@@ -26,6 +26,8 @@ void config_defaults(struct config *c)
 	c->ws_heartbeat_seconds = 5;
 	c->ws_ping_seconds = 30;
 	c->migrate_on_start = 1;
+	c->alert_give_up_seconds = 86400;
+	c->alert_backoff_max_seconds = 300;
 	c->session_idle_seconds = 43200;
 }
 
@@ -90,6 +92,16 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 			*why = "not a whole number in the allowed range (suffixes K and M allowed)";
 			return 1;
 		}
+		return 0;
+	}
+	if (!strcmp(key, "alert_give_up_seconds") || !strcmp(key, "alert_backoff_max_seconds")) {
+		int give_up = !strcmp(key, "alert_give_up_seconds");
+		if (parse_size(value, give_up ? 5 : 1, give_up ? 30u * 86400u : 3600, &n) < 0) {
+			*why = give_up ? "must be a number of seconds from 5 to 2592000 (30 days)"
+				       : "must be a number of seconds from 1 to 3600";
+			return 1;
+		}
+		*(give_up ? &c->alert_give_up_seconds : &c->alert_backoff_max_seconds) = (int)n;
 		return 0;
 	}
 	struct { const char *key; int *dst; } secs[] = {

@@ -15,12 +15,15 @@
 #include <time.h>
 
 #include "api.h"
+#include "alerts.h"
+#include "api_alerts.h"
 #include "config.h"
 #include "db.h"
 #include "figures.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "webhook.h"
 #include "ws.h"
 
 #ifndef STEADY_PKGDATADIR
@@ -34,6 +37,8 @@ struct app {
 	struct event_base *base;
 	struct db *db;
 	struct figures *fig;
+	struct alerts *alerts;    /* rules evaluated after every refresh */
+	struct webhook *webhook;  /* alert outbox delivery */
 	struct http_server *http;
 	struct ws_server *ws;
 	struct api api;
@@ -45,11 +50,14 @@ struct app {
 
 static void refresh(struct app *app);
 
-static void refreshed(void *arg, char *json, int status)
+/* json: the figures with the active alerts ("alerts"), or without them when
+ * the alert evaluation could not run. */
+static void published(void *arg, char *json, int changed)
 {
 	struct app *app = arg;
-	(void)status;
 	app->refreshing = 0;
+	if (changed)
+		webhook_kick(app->webhook);
 	if (json) {
 		if (ws_server_publish(app->ws, json) < 0)
 			log_error("live: out of memory publishing the figures");
@@ -65,6 +73,16 @@ static void refreshed(void *arg, char *json, int status)
 		app->refresh_again = 0;
 		refresh(app);
 	}
+}
+
+static void refreshed(void *arg, char *json, int status)
+{
+	struct app *app = arg;
+	(void)status;
+	/* evaluate the alert rules on these figures, then publish both */
+	if (json && alerts_evaluate(app->alerts, json, published, app) == 0)
+		return;
+	published(app, json, 0);
 }
 
 static void refresh(struct app *app)
@@ -239,6 +257,16 @@ int main(int argc, char **argv)
 		log_error("steadyd: out of memory");
 		goto out;
 	}
+	app.alerts = alerts_new(app.db);
+	struct webhook_config wcfg;
+	webhook_config_defaults(&wcfg);
+	wcfg.give_up_seconds = app.cfg.alert_give_up_seconds;
+	wcfg.backoff_max = app.cfg.alert_backoff_max_seconds;
+	app.webhook = webhook_new(app.base, app.db, &wcfg);
+	if (!app.alerts || !app.webhook) {
+		log_error("steadyd: cannot start alerting");
+		goto out;
+	}
 	app.http = http_server_new(app.base, app.cfg.listen, app.cfg.web_root, app.cfg.max_upload_bytes);
 	if (!app.http)
 		goto out;
@@ -246,7 +274,7 @@ int main(int argc, char **argv)
 	app.api.fig = app.fig;
 	app.api.ws = app.ws;
 	app.api.max_upload_rows = app.cfg.max_upload_rows;
-	if (api_register(&app.api, app.http) < 0)
+	if (api_register(&app.api, app.http) < 0 || api_alerts_register(&app.api, app.http) < 0)
 		goto out;
 
 	app.sigterm_ev = evsignal_new(app.base, SIGTERM, on_signal, &app);
@@ -268,6 +296,8 @@ out:
 	 * clients as they are failed: free the database first.  WebSocket
 	 * clients hold evhttp connections: free them before evhttp. */
 	db_free(app.db);
+	alerts_free(app.alerts);
+	webhook_free(app.webhook);
 	figures_free(app.fig);
 	if (app.ws)
 		ws_server_free(app.ws);

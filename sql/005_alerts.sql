@@ -157,12 +157,25 @@ CREATE TABLE alert_delivery_attempt (
 	duration_ms integer
 );
 
+-- The active alerts as a JSON array (for the API and the live banner).
+CREATE FUNCTION steady_alerts_active() RETURNS jsonb LANGUAGE sql AS $$
+	SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'id', a.id, 'figure', a.figure, 'team', t.code, 'team_name', t.name, 'level', a.level,
+		'peak_level', a.peak_level, 'fired_at', a.fired_at, 'fired_value', a.fired_value,
+		'value', a.value, 'as_of', a.fired_as_of, 'acknowledged', a.acked_at IS NOT NULL,
+		'acked_by', a.acked_by, 'acked_at', a.acked_at, 'ack_comment', a.ack_comment)
+		ORDER BY CASE a.level WHEN 'red' THEN 0 ELSE 1 END, a.fired_at, a.id), '[]'::jsonb)
+	FROM alert a JOIN team t ON t.id = a.team_id
+	WHERE a.cleared_at IS NULL
+$$;
+
 -- Applies the daemon's evaluation.  p: [{figure, team_id, expected_version,
 -- level, acked, pending_level, pending_count, last_date, transition, from,
 -- to, notify, value, den, as_of, payload}]; returns how many entries were
 -- skipped because the stored state changed since the daemon read it (the
--- daemon then reads again and re-evaluates).
-CREATE FUNCTION steady_alert_apply(p jsonb) RETURNS integer LANGUAGE plpgsql AS $$
+-- daemon then reads again and re-evaluates) and the active alerts after the
+-- change: {"conflicts": N, "active": [...]}.
+CREATE FUNCTION steady_alert_apply(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	c jsonb;
 	st alert_state;
@@ -225,10 +238,7 @@ BEGIN
 			last_date = EXCLUDED.last_date, alert_id = EXCLUDED.alert_id,
 			version = alert_state.version + 1, updated_at = now();
 	END LOOP;
-	IF jsonb_array_length(p) > conflicts THEN
-		PERFORM pg_notify('steady_alerts', '');
-	END IF;
-	RETURN conflicts;
+	RETURN jsonb_build_object('conflicts', conflicts, 'active', steady_alerts_active());
 END $$;
 
 -- Acknowledge an active alert: 'ok', 'already', 'not_active' or 'not_found'.
@@ -254,17 +264,7 @@ BEGIN
 	UPDATE alert SET acked_at = now(), acked_by = p_by, ack_comment = p_comment WHERE id = p_id;
 	INSERT INTO alert_event (alert_id, figure, team_id, transition, from_level, to_level, value, by, comment)
 	VALUES (p_id, a.figure, a.team_id, 'ack', a.level, a.level, a.value, p_by, p_comment);
+	-- every daemon re-reads and pushes the banner with the acknowledgement
+	PERFORM pg_notify('steady_changed', 'alert_ack');
 	RETURN 'ok';
 END $$;
-
--- The active alerts as a JSON array (for the API and the live banner).
-CREATE FUNCTION steady_alerts_active() RETURNS jsonb LANGUAGE sql STABLE AS $$
-	SELECT coalesce(jsonb_agg(jsonb_build_object(
-		'id', a.id, 'figure', a.figure, 'team', t.code, 'team_name', t.name, 'level', a.level,
-		'peak_level', a.peak_level, 'fired_at', a.fired_at, 'fired_value', a.fired_value,
-		'value', a.value, 'as_of', a.fired_as_of, 'acknowledged', a.acked_at IS NOT NULL,
-		'acked_by', a.acked_by, 'acked_at', a.acked_at, 'ack_comment', a.ack_comment)
-		ORDER BY CASE a.level WHEN 'red' THEN 0 ELSE 1 END, a.fired_at, a.id), '[]'::jsonb)
-	FROM alert a JOIN team t ON t.id = a.team_id
-	WHERE a.cleared_at IS NULL
-$$;

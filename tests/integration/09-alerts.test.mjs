@@ -1,0 +1,202 @@
+// 9. Alerting (docs/alerts.md): an upload that pushes the assessment team
+//    over the red agency level produces exactly one alert and exactly one
+//    successful webhook delivery, to a real HTTP receiver on 127.0.0.1 that
+//    fails twice first, with two daemons on the same database; the wall gets
+//    the alert in its update; acknowledge; and a daemon killed (SIGKILL)
+//    between the commit and the delivery still delivers once after restart.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test, setup, startDaemon, steadyctlOk, psql, freePort } from './lib.mjs';
+
+const TEAMS = [
+  { code: 'ASSESS', name: 'Assessment', area: 'Front door' },
+  { code: 'LAC', name: 'Looked after children', area: 'Care' },
+];
+
+// 10 permanent FTE in each team; agency adds 5 FTE to ASSESS: 5 / 15 = 33.3% (red at 30%).
+function rosterHr() {
+  let s = 'staff_id,team,contract,fte\n';
+  for (let i = 1; i <= 10; i++) s += `A${i},ASSESS,permanent,1.0\n`;
+  for (let i = 1; i <= 10; i++) s += `L${i},LAC,permanent,1.0\n`;
+  return s;
+}
+function rosterAgency() {
+  let s = 'staff_id,team,contract,fte\n';
+  for (let i = 1; i <= 5; i++) s += `G${i},ASSESS,agency,1.0\n`;
+  return s;
+}
+
+/** A webhook receiver: answers 500 to the first `failures` requests, then 200. */
+function receiver({ failures = 2, port = 0 } = {}) {
+  const requests = [];
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const n = requests.length;
+      const status = n < failures ? 500 : 200;
+      requests.push({ at: Date.now(), status, headers: req.headers, body: JSON.parse(body) });
+      res.writeHead(status, { 'Content-Type': 'text/plain' });
+      res.end(status === 200 ? 'ok' : 'try again');
+    });
+  });
+  return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve({
+    srv, requests, port: srv.address().port,
+    ok: () => requests.filter((r) => r.status === 200),
+    close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }),
+  })));
+}
+
+async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function uploadCtl(db, source, csv) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steady-alert-'));
+  const f = path.join(dir, `${source}.csv`);
+  writeFileSync(f, csv);
+  try {
+    await steadyctlOk(db, ['upload', '--kind', 'roster', '--source', source, '--as-of', '2026-09-30', f]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('red agency level: one alert, one delivery after two failures, two daemons', { timeout: 90_000 }, async (t) => {
+  const env = await setup(t, { teams: TEAMS });
+  const rx = await receiver({ failures: 2 });
+  t.after(() => rx.close());
+  const [d1, d2] = await Promise.all([env.startDaemon(), env.startDaemon()]);
+
+  // the shipped default: agency rate amber 20 (clear 18), red 30 (clear 27)
+  const rules = await (await fetch(`${d1.url}/api/v1/rules`)).json();
+  const agency = rules.rules.find((r) => r.figure === 'agency_rate_fte' && r.team === null);
+  assert.deepEqual([agency.amber, agency.amber_clear, agency.red, agency.red_clear], [20, 18, 30, 27]);
+
+  const add = await fetch(`${d1.url}/api/v1/receivers`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'test', kind: 'json', url: `http://127.0.0.1:${rx.port}/hook`, timeout_ms: 2000 }),
+  });
+  assert.equal(add.status, 201, await add.text());
+
+  const c1 = await env.live(d1);
+  await c1.next((m) => m.type === 'snapshot', 5000, 'snapshot');
+  await uploadCtl(env.db, 'hr', rosterHr());
+  await uploadCtl(env.db, 'agency', rosterAgency());
+
+  // the wall gets the alert with the figures
+  const u = await c1.next((m) => m.type === 'update' && (m.data?.alerts ?? []).length > 0, 10_000, 'update with alerts');
+  assert.equal(u.data.alerts.length, 1);
+  assert.equal(u.data.alerts[0].team, 'ASSESS');
+  assert.equal(u.data.alerts[0].figure, 'agency_rate_fte');
+  assert.equal(u.data.alerts[0].level, 'red');
+
+  await until(() => rx.ok().length >= 1, 20_000, 'a successful delivery');
+  await sleep(3000); // nothing more may arrive
+  assert.equal(rx.requests.length, 3, JSON.stringify(rx.requests.map((r) => r.status)));
+  assert.deepEqual(rx.requests.map((r) => r.status), [500, 500, 200]);
+  assert.equal(rx.ok().length, 1);
+  const body = rx.ok()[0].body;
+  assert.equal(body.transition, 'fire');
+  assert.equal(body.level, 'red');
+  assert.equal(body.team.code, 'ASSESS');
+  assert.equal(body.value, 33.3);
+  assert.match(rx.ok()[0].headers['x-steady-delivery'], /^\d+$/);
+  assert.equal(rx.requests[0].headers['x-steady-delivery'], rx.ok()[0].headers['x-steady-delivery']);
+  // backoff: the attempts are spread out (1 s, then 2 s)
+  assert.ok(rx.requests[1].at - rx.requests[0].at >= 900, 'first retry after about 1 s');
+  assert.ok(rx.requests[2].at - rx.requests[1].at >= 1900, 'second retry after about 2 s');
+
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert'), '1');
+  assert.equal(await psql(env.db, "SELECT count(*) FROM alert_event WHERE transition = 'fire'"), '1');
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_outbox'), '1');
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL'), '1');
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_delivery_attempt'), '3');
+
+  // history and acknowledge
+  const al = await (await fetch(`${d2.url}/api/v1/alerts`)).json();
+  assert.equal(al.active.length, 1);
+  const id = al.active[0].id;
+  const bad = await fetch(`${d2.url}/api/v1/alerts/${id}/ack`, { method: 'POST', body: '{}' });
+  assert.equal(bad.status, 422);
+  const ack = await fetch(`${d2.url}/api/v1/alerts/${id}/ack`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ comment: 'agency cover agreed until recruitment' }),
+  });
+  assert.equal(ack.status, 200, await ack.text());
+  const again = await fetch(`${d2.url}/api/v1/alerts/${id}/ack`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ comment: 'x' }),
+  });
+  assert.equal(again.status, 409);
+  const acked = await c1.next((m) => m.type === 'update' && m.data?.alerts?.[0]?.acknowledged === true, 10_000,
+    'update with the acknowledgement');
+  assert.equal(acked.data.alerts[0].ack_comment, 'agency cover agreed until recruitment');
+  const h = await (await fetch(`${d1.url}/api/v1/alerts`)).json();
+  assert.deepEqual(h.history[0].events.map((e) => e.transition), ['fire', 'ack']);
+  assert.equal(h.history[0].fired_value, 33.3);
+
+  // a rule change is audited and re-evaluated: ASSESS override red at 40 -> back to amber
+  const put = await fetch(`${d1.url}/api/v1/rules`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ figure: 'agency_rate_fte', team: 'ASSESS', red: 40, red_clear: 36 }),
+  });
+  assert.equal(put.status, 200, await put.text());
+  const improved = await c1.next((m) => m.type === 'update' && m.data?.alerts?.[0]?.level === 'amber', 10_000,
+    'update with the alert improved to amber');
+  assert.equal(improved.data.alerts[0].acknowledged, true, 'improving keeps the acknowledgement');
+  const audit = await (await fetch(`${d1.url}/api/v1/rules/audit`)).json();
+  assert.equal(audit.audit[0].team, 'ASSESS');
+  assert.equal(audit.audit[0].action, 'insert');
+  const badRule = await fetch(`${d1.url}/api/v1/rules`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ figure: 'agency_rate_fte', red: 10 }),
+  });
+  assert.equal(badRule.status, 422);
+  // improving does not notify: still exactly one delivery
+  await sleep(1500);
+  assert.equal(rx.requests.length, 3);
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert'), '1');
+});
+
+test('a daemon killed between the commit and the delivery delivers once after restart', { timeout: 90_000 }, async (t) => {
+  const env = await setup(t, { teams: TEAMS });
+  const port = await freePort(); // the receiver is not listening yet
+  await psql(env.db, `INSERT INTO alert_receiver (name, kind, url, timeout_ms) VALUES ('test', 'json', 'http://127.0.0.1:${port}/', 1000)`);
+  const d = await startDaemon(env.db);
+  t.after(() => { try { d.proc.kill('SIGKILL'); } catch { /* gone */ } });
+  await uploadCtl(env.db, 'hr', rosterHr());
+  await uploadCtl(env.db, 'agency', rosterAgency());
+  // committed: the alert and its outbox row exist; the receiver cannot be reached
+  await until(async () => Number(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE attempts >= 1')) === 1,
+    15_000, 'a first failed attempt');
+  d.proc.kill('SIGKILL');
+  await d.exited;
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL'), '1');
+
+  const rx = await receiver({ failures: 2, port });
+  t.after(() => rx.close());
+  const d2 = await startDaemon(env.db);
+  t.after(() => { try { d2.proc.kill('SIGKILL'); } catch { /* gone */ } });
+  await until(() => rx.ok().length >= 1, 30_000, 'a successful delivery after the restart');
+  // killed again right after the success: nothing is sent twice
+  await sleep(500);
+  d2.proc.kill('SIGKILL');
+  await d2.exited;
+  const d3 = await env.startDaemon();
+  await sleep(4000);
+  assert.equal(rx.ok().length, 1, JSON.stringify(rx.requests.map((r) => r.status)));
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert'), '1');
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL'), '1');
+  void d3;
+});
