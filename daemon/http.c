@@ -17,8 +17,13 @@
 #include "errlist.h"
 #include "log.h"
 
-#define MAX_ROUTES 32
+#define MAX_ROUTES 64
 #define MAX_HEADERS_SIZE 16384
+
+/* Request-scoped facts set by the authorizer, kept as input headers of the
+ * request (stripped from what the client sent first, so never forgeable). */
+#define USER_HEADER "X-Steady-Internal-User"
+#define ROLE_HEADER "X-Steady-Internal-Role"
 
 struct route {
 	char *path;
@@ -33,6 +38,15 @@ struct http_server {
 	char *web_root;
 	struct route routes[MAX_ROUTES];
 	size_t nroutes;
+	http_authorizer authz;
+	void *authz_ud;
+};
+
+struct http_authz {
+	struct http_server *srv;
+	struct evhttp_request *req;
+	char *path;
+	int method;
 };
 
 static const struct { const char *ext; const char *type; } mime_types[] = {
@@ -251,22 +265,13 @@ static void serve_static(struct http_server *srv, struct evhttp_request *req, co
 	evbuffer_free(body);
 }
 
-static void dispatch(struct evhttp_request *req, void *arg)
+static void route_request(struct http_server *srv, struct evhttp_request *req, const char *path,
+			  int method)
 {
-	struct http_server *srv = arg;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
-	char *path = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
-	if (!path) {
-		http_reply_error(req, 400, "bad request path");
-		return;
-	}
-	int method = (int)evhttp_request_get_command(req);
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		struct route *r = &srv->routes[i];
 		if (r->prefix ? strncmp(r->path, path, strlen(r->path)) : strcmp(r->path, path))
 			continue;
-		free(path);
 		if (!(r->methods & method)) {
 			http_reply_error(req, 405, "method not allowed");
 			return;
@@ -275,17 +280,118 @@ static void dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (!strncmp(path, "/api/", 5)) {
-		free(path);
 		http_reply_error(req, 404, "no such API endpoint");
 		return;
 	}
 	if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
-		free(path);
 		http_reply_error(req, 405, "method not allowed");
 		return;
 	}
 	serve_static(srv, req, path);
-	free(path);
+}
+
+void http_set_authorizer(struct http_server *srv, http_authorizer fn, void *ud)
+{
+	srv->authz = fn;
+	srv->authz_ud = ud;
+}
+
+struct evhttp_request *http_authz_request(const struct http_authz *az)
+{
+	return az->req;
+}
+
+const char *http_authz_path(const struct http_authz *az)
+{
+	return az->path;
+}
+
+int http_authz_is_read(const struct http_authz *az)
+{
+	return az->method == EVHTTP_REQ_GET || az->method == EVHTTP_REQ_HEAD;
+}
+
+static void authz_free(struct http_authz *az)
+{
+	free(az->path);
+	free(az);
+}
+
+void http_authz_allow(struct http_authz *az, const char *user, const char *role)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(az->req);
+	if ((user && evhttp_add_header(in, USER_HEADER, user) < 0) ||
+	    (role && evhttp_add_header(in, ROLE_HEADER, role) < 0)) {
+		log_error("http: out of memory recording the request's user");
+		http_reply_error(az->req, 500, "out of memory");
+	} else {
+		route_request(az->srv, az->req, az->path, az->method);
+	}
+	authz_free(az);
+}
+
+void http_authz_deny(struct http_authz *az, int code, const char *message)
+{
+	http_reply_error(az->req, code, message);
+	authz_free(az);
+}
+
+const char *http_request_user(struct evhttp_request *req)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(req), USER_HEADER);
+}
+
+const char *http_request_role(struct evhttp_request *req)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(req), ROLE_HEADER);
+}
+
+const char *http_peer_addr(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const char *addr = NULL;
+	ev_uint16_t port = 0;
+	if (evcon)
+		evhttp_connection_get_peer(evcon, (char **)&addr, &port);
+	return addr ? addr : "?";
+}
+
+static void dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http_server *srv = arg;
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	while (evhttp_find_header(in, USER_HEADER))
+		evhttp_remove_header(in, USER_HEADER);
+	while (evhttp_find_header(in, ROLE_HEADER))
+		evhttp_remove_header(in, ROLE_HEADER);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
+	size_t plen = 0;
+	char *path = raw ? evhttp_uridecode(raw, 0, &plen) : NULL;
+	if (!path || strlen(path) != plen) {
+		/* no path, or one with an encoded NUL */
+		free(path);
+		http_reply_error(req, 400, "bad request path");
+		return;
+	}
+	int method = (int)evhttp_request_get_command(req);
+	if (!srv->authz) {
+		route_request(srv, req, path, method);
+		free(path);
+		return;
+	}
+	struct http_authz *az = calloc(1, sizeof *az);
+	if (!az) {
+		free(path);
+		log_error("http: out of memory");
+		http_reply_error(req, 500, "out of memory");
+		return;
+	}
+	az->srv = srv;
+	az->req = req;
+	az->path = path;
+	az->method = method;
+	srv->authz(az, srv->authz_ud);
 }
 
 static int split_listen(const char *listen, char *host, size_t hostlen, ev_uint16_t *port)

@@ -2,7 +2,10 @@
  * http.c -- the HTTP front door on libevent's evhttp: binding the listen
  * address, limits (headers, body), the route table for the API, static files
  * from the web root (MIME types, ETag/304, caching headers, no traversal),
- * security headers on every reply, and the JSON reply helpers.
+ * security headers on every reply, and the JSON reply helpers.  Every
+ * request passes the authorizer (http_set_authorizer) before its handler or
+ * the static files: the authorizer decides, possibly asynchronously, and
+ * records who made the request (http_request_user) for the handlers.
  */
 #ifndef STEADY_HTTP_H
 #define STEADY_HTTP_H
@@ -25,6 +28,32 @@ int http_route(struct http_server *srv, const char *path, int methods, http_hand
 
 /* Every path starting with `prefix` (after exact routes found nothing). */
 int http_route_prefix(struct http_server *srv, const char *prefix, int methods, http_handler fn, void *ud);
+
+/*
+ * The authorizer: called for every request (after the security headers
+ * are known, before routing).  It must end with exactly one of
+ * http_authz_allow() (the request proceeds to its handler or static file)
+ * or http_authz_deny() (a JSON error reply), now or later from the event loop.
+ */
+struct http_authz;
+typedef void (*http_authorizer)(struct http_authz *az, void *ud);
+void http_set_authorizer(struct http_server *srv, http_authorizer fn, void *ud);
+struct evhttp_request *http_authz_request(const struct http_authz *az);
+const char *http_authz_path(const struct http_authz *az);   /* URL-decoded */
+int http_authz_is_read(const struct http_authz *az);        /* GET or HEAD */
+/* user may be NULL (public request); role is a role name or NULL. */
+void http_authz_allow(struct http_authz *az, const char *user, const char *role);
+void http_authz_deny(struct http_authz *az, int code, const char *message);
+
+/* Who made this request, as the authorizer recorded it: a user name,
+ * "token:LABEL", "display:LABEL", or NULL for a public request.  For audit
+ * records and uploaded_by; valid as long as the request. */
+const char *http_request_user(struct evhttp_request *req);
+/* "viewer", "hr", "admin", "display", or NULL. */
+const char *http_request_role(struct evhttp_request *req);
+
+/* The peer's address without the port ("?" when unknown). */
+const char *http_peer_addr(struct evhttp_request *req);
 
 /* The evhttp object, so that it can be freed after the WebSocket clients. */
 void http_server_free(struct http_server *srv);

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "ctl_upload.h"
+#include "ctl_user.h"
 #include "dates.h"
 #include "errlist.h"
 #include "estab.h"
@@ -34,8 +35,9 @@ static void usage(FILE *f)
 	      "  team list\n"
 	      "  establishment set TEAM FTE [--from DATE]   funded FTE from DATE (default today)\n"
 	      "  establishment list\n"
-	      CTL_UPLOAD_USAGE
-	      "\n"
+	      CTL_UPLOAD_USAGE, f);
+	ctl_user_usage(f);
+	fputs("\n"
 	      "The database is --db, else $STEADY_DB, else \"dbname=steady\".\n", f);
 }
 
@@ -207,6 +209,12 @@ int main(int argc, char **argv)
 	const char *cmd = argv[optind];
 	int sub_argc = argc - optind - 1;
 	char **sub_argv = argv + optind + 1;
+	if (ctl_user_handles(cmd)) {
+		PGconn *uc = connect_db(db);
+		int urc = uc ? ctl_user_main(uc, cmd, sub_argc, sub_argv) : 1;
+		PQfinish(uc);
+		return urc;
+	}
 	if (strcmp(cmd, "migrate") && strcmp(cmd, "status") && strcmp(cmd, "team") &&
 	    strcmp(cmd, "establishment") && strcmp(cmd, "upload") &&
 	    strcmp(cmd, "uploads") && strcmp(cmd, "revert")) {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "api_auth.h"
 #include "alerts.h"
 #include "api_alerts.h"
 #include "config.h"
@@ -42,6 +43,7 @@ struct app {
 	struct http_server *http;
 	struct ws_server *ws;
 	struct api api;
+	struct auth_api *auth;
 	struct event *sigterm_ev, *sigint_ev;
 	int refreshing;        /* a figures query is in flight */
 	int refresh_again;     /* a change arrived meanwhile */
@@ -276,6 +278,9 @@ int main(int argc, char **argv)
 	app.api.max_upload_rows = app.cfg.max_upload_rows;
 	if (api_register(&app.api, app.http) < 0 || api_alerts_register(&app.api, app.http) < 0)
 		goto out;
+	app.auth = auth_api_new(app.db, &app.cfg);
+	if (!app.auth || auth_api_register(app.auth, app.http) < 0)
+		goto out;
 
 	app.sigterm_ev = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	app.sigint_ev = evsignal_new(app.base, SIGINT, on_signal, &app);
@@ -302,6 +307,7 @@ out:
 	if (app.ws)
 		ws_server_free(app.ws);
 	http_server_free(app.http);
+	auth_api_free(app.auth);
 	if (app.sigterm_ev)
 		event_free(app.sigterm_ev);
 	if (app.sigint_ev)

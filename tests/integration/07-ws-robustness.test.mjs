@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import { test, setup, upload, getJson, psql, TEAMS } from './lib.mjs';
+import { test, setup, upload, getJson, psql, authLine, TEAMS } from './lib.mjs';
 
 /** A raw TCP WebSocket handshake, then the socket is paused: it never reads again. */
 function stalledClient(port) {
@@ -36,7 +36,7 @@ function stalledClient(port) {
     sock.on('data', onData);
     sock.on('error', reject);
     sock.on('connect', () => {
-      sock.write(`GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+      sock.write(`GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${authLine(port)}Upgrade: websocket\r\n` +
         `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     });
   });
@@ -104,7 +104,7 @@ test('GET /api/v1/live without an upgrade is refused with 400 or 426', { timeout
   await r.arrayBuffer();
   // a bad Sec-WebSocket-Version too
   const r2 = await new Promise((resolve, reject) => {
-    const s = net.connect(d.port, '127.0.0.1', () => s.write('GET /api/v1/live HTTP/1.1\r\nHost: x\r\n' +
+    const s = net.connect(d.port, '127.0.0.1', () => s.write(`GET /api/v1/live HTTP/1.1\r\nHost: x\r\n${authLine(d.port)}` +
       'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
       'Sec-WebSocket-Version: 8\r\n\r\n'));
     let buf = '';

@@ -14,6 +14,14 @@
 //     const d = await env.startDaemon();                  // steadyd on a free port, healthy
 //     const res = await upload(d.url, { source: 'hr', as_of: '2026-09-30' }, csv);
 //   });   // daemons stopped (and checked for a clean exit), sockets closed, db dropped
+//
+// Credentials: steadyd requires authentication.  startDaemon() mints an admin
+// API token (steadyctl token add) once the daemon is up, as d.token; from then
+// on every fetch() to that daemon's origin and every openLive() to it carries
+// "Authorization: Bearer <token>" unless the request sets its own
+// Authorization or Cookie header, or passes { noAuth: true } (see fetch below).
+// fetchRaw is the unpatched fetch, for tests of refusals.  authLine(port)
+// gives the header line for hand-written raw HTTP requests.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
@@ -45,6 +53,70 @@ process.on('exit', () => {
     try { c.kill('SIGKILL'); } catch { /* gone */ }
   }
 });
+
+// ---------------------------------------------------------------- credentials
+
+const tokens = new Map(); // "http://127.0.0.1:PORT" -> admin API token of the daemon there
+
+export const fetchRaw = globalThis.fetch;
+
+function originOf(input) {
+  try {
+    const u = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
+    return `${u.protocol === 'wss:' ? 'https:' : u.protocol === 'ws:' ? 'http:' : u.protocol}//${u.host}`;
+  } catch { return null; }
+}
+
+function withAuth(input, init = {}) {
+  const { noAuth, ...rest } = init;
+  const tok = noAuth ? null : tokens.get(originOf(input));
+  if (!tok) return rest;
+  const headers = new Headers(rest.headers ?? (input instanceof Request ? input.headers : undefined));
+  if (!headers.has('authorization') && !headers.has('cookie')) headers.set('authorization', `Bearer ${tok}`);
+  return { ...rest, headers };
+}
+
+/** fetch, with the test daemon's admin token added (see the top of this file). */
+globalThis.fetch = (input, init) => fetchRaw(input, withAuth(input, init));
+
+/** "Authorization: Bearer ...\r\n" for the daemon on port, or "" (raw HTTP requests). */
+export function authLine(port) {
+  const tok = tokens.get(`http://127.0.0.1:${port}`);
+  return tok ? `Authorization: Bearer ${tok}\r\n` : '';
+}
+
+/** Creates a user (password login) through steadyctl. */
+export async function addUser(db, name, role, password) {
+  await steadyctlOk(db, ['user', 'add', name, '--role', role], { input: `${password}\n` });
+}
+
+/** A new API token with a role; resolves the token. */
+export async function addToken(db, label, role) {
+  const r = await steadyctlOk(db, ['token', 'add', label, '--role', role]);
+  return r.stdout.trim().split('\t')[1];
+}
+
+/** A new display token; resolves {id, token}. */
+export async function addDisplayToken(db, label) {
+  const r = await steadyctlOk(db, ['display-token', 'add', label]);
+  const [id, pathPart] = r.stdout.trim().split('\t');
+  return { id, token: pathPart.replace('/?display=', '') };
+}
+
+/**
+ * Logs in with a password; resolves { cookie, csrf, status, body } where
+ * cookie is the Cookie header value to send back.
+ */
+export async function login(baseUrl, user, password) {
+  const r = await fetchRaw(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, password }),
+  });
+  const body = await bodyOf(r);
+  const cookies = r.headers.getSetCookie ? r.headers.getSetCookie() : [];
+  const cookie = cookies.map((c) => c.split(';')[0]).join('; ');
+  return { status: r.status, body, cookie, csrf: body?.csrf_token, setCookies: cookies };
+}
 
 // ---------------------------------------------------------------- processes
 
@@ -190,12 +262,12 @@ export function freePort() {
  * written to a --config file (e.g. { ws_heartbeat_seconds: 1 }).
  * Returns { url, wsUrl, port, proc, logs(), stop() }.
  */
-export async function startDaemon(db, { config = {}, args = [], timeout = 30_000 } = {}) {
+export async function startDaemon(db, { config = {}, args = [], timeout = 30_000, auth = true } = {}) {
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return await startDaemonOn(db, port, { config, args, timeout });
+      return await startDaemonOn(db, port, { config, args, timeout, auth });
     } catch (e) {
       lastErr = e;
       // only a lost race for the port is worth another try
@@ -205,7 +277,7 @@ export async function startDaemon(db, { config = {}, args = [], timeout = 30_000
   throw lastErr;
 }
 
-async function startDaemonOn(db, port, { config, args, timeout }) {
+async function startDaemonOn(db, port, { config, args, timeout, auth = true }) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'steadyd-test-'));
   const argv = ['--listen', `127.0.0.1:${port}`, '--db', db, '--web-root', WEB_ROOT(),
     '--log-level', 'debug', ...args];
@@ -249,6 +321,7 @@ async function startDaemonOn(db, port, { config, args, timeout }) {
         await exited;
         clearTimeout(t);
       }
+      if (d.token && tokens.get(url) === d.token) tokens.delete(url);
       rmSync(tmp, { recursive: true, force: true });
       const san = sanitizerReport(log);
       if (san) throw new Error(`steadyd on port ${port}: sanitizer report:\n${san}`);
@@ -268,7 +341,14 @@ async function startDaemonOn(db, port, { config, args, timeout }) {
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) {
         const h = await r.json();
-        if (h.database === 'up') return d;
+        if (h.database === 'up') {
+          if (auth) {
+            // the daemon has migrated the database by now
+            d.token = await addToken(db, `test admin ${port}`, 'admin');
+            tokens.set(url, d.token);
+          }
+          return d;
+        }
       }
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
@@ -385,6 +465,9 @@ export function readData(name) {
  */
 export function openLive(wsUrl, { timeout = 10_000, ...wsOpts } = {}) {
   return new Promise((resolve, reject) => {
+    const tok = wsOpts.noAuth ? null : tokens.get(originOf(wsUrl));
+    delete wsOpts.noAuth;
+    if (tok) wsOpts.headers = { authorization: `Bearer ${tok}`, ...wsOpts.headers };
     const ws = new WebSocket(wsUrl, { handshakeTimeout: timeout, ...wsOpts });
     const messages = [];
     const waiters = new Set();
@@ -399,7 +482,10 @@ export function openLive(wsUrl, { timeout = 10_000, ...wsOpts } = {}) {
       wake();
     });
     ws.on('close', (code, reason) => { closed = { code, reason: reason.toString() }; wake(); });
-    ws.on('error', (e) => { if (ws.readyState === WebSocket.CONNECTING) reject(e); });
+    let opened = false;
+    ws.on('open', () => { opened = true; });
+    // a refused handshake (e.g. 401) errors in state CLOSING: reject then too
+    ws.on('error', (e) => { if (!opened) reject(e); });
     ws.on('open', () => resolve({
       ws,
       messages,

@@ -1,0 +1,54 @@
+-- 006: access control.  Users with roles (viewer < hr < admin), their login
+-- sessions, API tokens for HR systems, display tokens for wall TVs, and the
+-- audit log.  Session ids and tokens are stored only as SHA-256 hex digests of
+-- the secret (high-entropy random values); passwords only as argon2id strings
+-- (libsodium crypto_pwhash_str).  See daemon/auth.c and docs/operations.md.
+
+CREATE TABLE app_user (
+	id serial PRIMARY KEY,
+	name text NOT NULL UNIQUE CHECK (name ~ '^[A-Za-z0-9._@-]{1,64}$'),
+	role text NOT NULL CHECK (role IN ('viewer', 'hr', 'admin')),
+	password_hash text,                -- NULL: no password login (proxy auth / tokens only)
+	failed_logins integer NOT NULL DEFAULT 0,
+	last_failed_at timestamptz,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	disabled boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE app_session (
+	id_hash text PRIMARY KEY,          -- sha256 hex of the cookie value
+	user_id integer NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+	csrf text NOT NULL,                -- the double-submit token (not a credential on its own)
+	created_at timestamptz NOT NULL DEFAULT now(),
+	last_seen timestamptz NOT NULL DEFAULT now(),
+	peer text
+);
+CREATE INDEX app_session_user ON app_session (user_id);
+
+CREATE TABLE api_token (
+	id serial PRIMARY KEY,
+	token_hash text NOT NULL UNIQUE,
+	label text NOT NULL,
+	role text NOT NULL CHECK (role IN ('viewer', 'hr', 'admin')),
+	created_at timestamptz NOT NULL DEFAULT now(),
+	created_by text,
+	revoked_at timestamptz
+);
+
+CREATE TABLE display_token (
+	id serial PRIMARY KEY,
+	token_hash text NOT NULL UNIQUE,
+	label text NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	created_by text,
+	revoked_at timestamptz
+);
+
+CREATE TABLE audit_log (
+	id bigserial PRIMARY KEY,
+	at timestamptz NOT NULL DEFAULT now(),
+	who text NOT NULL,
+	action text NOT NULL,
+	detail text
+);
+CREATE INDEX audit_log_at ON audit_log (at);
