@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "ctl_alert.h"
 #include "ctl_upload.h"
 #include "ctl_user.h"
 #include "dates.h"
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "migrate") && strcmp(cmd, "status") && strcmp(cmd, "team") &&
 	    strcmp(cmd, "establishment") && strcmp(cmd, "upload") &&
-	    strcmp(cmd, "uploads") && strcmp(cmd, "revert")) {
+	    strcmp(cmd, "uploads") && strcmp(cmd, "revert") && !ctl_alert_handles(cmd)) {
 		fprintf(stderr, "steadyctl: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 64;
@@ -236,6 +237,8 @@ int main(int argc, char **argv)
 		rc = cmd_establishment(conn, sub_argc, sub_argv);
 	else if (!strcmp(cmd, "upload"))
 		rc = ctl_upload(conn, sub_argc + 1, sub_argv - 1);
+	else if (ctl_alert_handles(cmd))
+		rc = ctl_alert(conn, sub_argc + 1, sub_argv - 1);
 	else if (!strcmp(cmd, "uploads"))
 		rc = ctl_uploads(conn, sub_argc + 1, sub_argv - 1);
 	else
