@@ -25,6 +25,7 @@ void config_defaults(struct config *c)
 	c->ws_max_clients = 1000;
 	c->ws_heartbeat_seconds = 5;
 	c->ws_ping_seconds = 30;
+	c->drop_poll_seconds = 5;
 	c->migrate_on_start = 1;
 	c->alert_give_up_seconds = 86400;
 	c->alert_backoff_max_seconds = 300;
@@ -70,6 +71,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		return set_str(!strcmp(key, "listen") ? &c->listen : !strcmp(key, "db") ? &c->db : &c->web_root,
 			       value);
 	}
+	if (!strcmp(key, "drop_dir"))
+		return set_str(&c->drop_dir, value);
 	if (!strcmp(key, "log_level")) {
 		if (strcmp(value, "debug") && strcmp(value, "info") && strcmp(value, "warn") &&
 		    strcmp(value, "error")) {
@@ -107,6 +110,7 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 	struct { const char *key; int *dst; } secs[] = {
 		{ "ws_heartbeat_seconds", &c->ws_heartbeat_seconds },
 		{ "ws_ping_seconds", &c->ws_ping_seconds },
+		{ "drop_poll_seconds", &c->drop_poll_seconds },
 	};
 	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
 		if (strcmp(key, secs[i].key))
@@ -247,6 +251,7 @@ void config_free(struct config *c)
 	free(c->db);
 	free(c->web_root);
 	free(c->log_level);
+	free(c->drop_dir);
 	free(c->metrics_access);
 	free(c->trusted_proxies);
 	free(c->proxy_user_header);

@@ -23,6 +23,8 @@ struct config {
 	int ws_heartbeat_seconds;  /* default 5 */
 	int ws_ping_seconds;       /* default 30 */
 	int migrate_on_start;      /* default 1 */
+	char *drop_dir;            /* drop folder watched by steadyd (dropdir.c); NULL/empty = off */
+	int drop_poll_seconds;     /* default 5 */
 	int alert_give_up_seconds; /* stop retrying a notification after this; default 86400 */
 	int alert_backoff_max_seconds; /* longest wait between delivery attempts; default 300 */
 	/* access control (api_auth.c); reloaded on SIGHUP */

@@ -20,6 +20,7 @@
 #include "api_alerts.h"
 #include "config.h"
 #include "db.h"
+#include "dropdir.h"
 #include "figures.h"
 #include "http.h"
 #include "log.h"
@@ -43,6 +44,7 @@ struct app {
 	struct http_server *http;
 	struct ws_server *ws;
 	struct api api;
+	struct dropdir *drop;      /* the drop folder, when drop_dir is set */
 	struct auth_api *auth;
 	struct event *sigterm_ev, *sigint_ev;
 	int refreshing;        /* a figures query is in flight */
@@ -282,6 +284,11 @@ int main(int argc, char **argv)
 	if (!app.auth || auth_api_register(app.auth, app.http) < 0)
 		goto out;
 
+	if (app.cfg.drop_dir && *app.cfg.drop_dir &&
+	    !(app.drop = dropdir_new(app.base, app.db, app.cfg.drop_dir, app.cfg.drop_poll_seconds,
+				     app.cfg.max_upload_bytes, app.cfg.max_upload_rows)))
+		goto out;
+
 	app.sigterm_ev = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	app.sigint_ev = evsignal_new(app.base, SIGINT, on_signal, &app);
 	if (!app.sigterm_ev || !app.sigint_ev || evsignal_add(app.sigterm_ev, NULL) < 0 ||
@@ -301,6 +308,7 @@ out:
 	 * clients as they are failed: free the database first.  WebSocket
 	 * clients hold evhttp connections: free them before evhttp. */
 	db_free(app.db);
+	dropdir_free(app.drop);   /* after db_free: a job in flight reports to it */
 	alerts_free(app.alerts);
 	webhook_free(app.webhook);
 	figures_free(app.fig);
