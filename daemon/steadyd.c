@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "api_auth.h"
+#include "api_ops.h"
 #include "alerts.h"
 #include "api_alerts.h"
 #include "config.h"
@@ -26,6 +27,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "webhook.h"
+#include "sdnotify.h"
 #include "ws.h"
 
 #ifndef STEADY_PKGDATADIR
@@ -46,7 +48,10 @@ struct app {
 	struct api api;
 	struct dropdir *drop;      /* the drop folder, when drop_dir is set */
 	struct auth_api *auth;
-	struct event *sigterm_ev, *sigint_ev;
+	struct ops *ops;           /* /metrics, /readyz */
+	struct event *sigterm_ev, *sigint_ev, *sighup_ev;
+	struct sdnotify_watchdog *watchdog;
+	const char *config_path;   /* re-read on SIGHUP */
 	int refreshing;        /* a figures query is in flight */
 	int refresh_again;     /* a change arrived meanwhile */
 	struct timespec change_at;
@@ -67,10 +72,11 @@ static void published(void *arg, char *json, int changed)
 			log_error("live: out of memory publishing the figures");
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		double ms = (double)(now.tv_sec - app->change_at.tv_sec) * 1e3 +
+			    (double)(now.tv_nsec - app->change_at.tv_nsec) / 1e6;
 		log_debug("live: figures pushed to %zu clients, %.1f ms after the change",
-			  ws_server_client_count(app->ws),
-			  (double)(now.tv_sec - app->change_at.tv_sec) * 1e3 +
-			  (double)(now.tv_nsec - app->change_at.tv_nsec) / 1e6);
+			  ws_server_client_count(app->ws), ms);
+		ops_observe_push(app->ops, ms / 1e3);
 		free(json);
 	}
 	if (app->refresh_again) {
@@ -123,7 +129,49 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	struct app *app = arg;
 	(void)what;
 	log_info("steadyd: %s received, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	sdnotify_send("STOPPING=1");
 	event_base_loopexit(app->base, NULL);
+}
+
+static int differs(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b);
+}
+
+/* SIGHUP: re-read the config file and apply what can change without a
+ * restart (log level, access-control settings).  The listening socket, the
+ * database connection and every WebSocket client stay as they are. */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct app *app = arg;
+	struct config fresh;
+	char mono[64];
+	struct timespec now;
+	(void)sig;
+	(void)what;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(mono, sizeof mono, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)now.tv_sec * 1000000ull + (unsigned long long)now.tv_nsec / 1000u);
+	sdnotify_send(mono);
+	config_defaults(&fresh);
+	if (!app->config_path) {
+		log_info("steadyd: SIGHUP: no config file to re-read");
+	} else if (config_load_file(&fresh, app->config_path) < 0) {
+		log_error("steadyd: SIGHUP: %s has problems; keeping the current settings", app->config_path);
+	} else {
+		enum log_level lvl;
+		if (fresh.log_level && log_level_parse(fresh.log_level, &lvl) == 0)
+			log_set_level(lvl);
+		if (auth_api_configure(app->auth, &fresh) < 0)
+			log_error("steadyd: SIGHUP: access-control settings not applied");
+		if (differs(fresh.listen, app->cfg.listen) || differs(fresh.db, app->cfg.db) ||
+		    differs(fresh.web_root, app->cfg.web_root))
+			log_warn("steadyd: SIGHUP: listen, db and web_root change only with a restart");
+		log_info("steadyd: reloaded %s (%zu WebSocket clients kept)", app->config_path,
+			 ws_server_client_count(app->ws));
+	}
+	config_free(&fresh);
+	sdnotify_send("READY=1");
 }
 
 static int migrate_at_start(const char *conninfo)
@@ -181,6 +229,7 @@ static int parse_args(struct app *app, int argc, char **argv)
 	}
 	if (config_path && config_load_file(c, config_path) < 0)
 		return -1;
+	app->config_path = config_path;
 	const char *why;
 	const char *env_listen = getenv("STEADY_LISTEN"), *env_db = getenv("STEADY_DB");
 	/* an empty variable counts as unset */
@@ -283,6 +332,9 @@ int main(int argc, char **argv)
 	app.auth = auth_api_new(app.db, &app.cfg);
 	if (!app.auth || auth_api_register(app.auth, app.http) < 0)
 		goto out;
+	app.ops = ops_new(app.db, app.ws);
+	if (!app.ops || ops_register(app.ops, app.http) < 0)
+		goto out;
 
 	if (app.cfg.drop_dir && *app.cfg.drop_dir &&
 	    !(app.drop = dropdir_new(app.base, app.db, app.cfg.drop_dir, app.cfg.drop_poll_seconds,
@@ -291,13 +343,19 @@ int main(int argc, char **argv)
 
 	app.sigterm_ev = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	app.sigint_ev = evsignal_new(app.base, SIGINT, on_signal, &app);
-	if (!app.sigterm_ev || !app.sigint_ev || evsignal_add(app.sigterm_ev, NULL) < 0 ||
-	    evsignal_add(app.sigint_ev, NULL) < 0) {
+	app.sighup_ev = evsignal_new(app.base, SIGHUP, on_reload, &app);
+	if (!app.sigterm_ev || !app.sigint_ev || !app.sighup_ev || evsignal_add(app.sigterm_ev, NULL) < 0 ||
+	    evsignal_add(app.sigint_ev, NULL) < 0 || evsignal_add(app.sighup_ev, NULL) < 0) {
 		log_error("steadyd: cannot install signal handlers");
 		goto out;
 	}
 
+	int wd_failed;
+	app.watchdog = sdnotify_watchdog_start(app.base, &wd_failed);
+	if (wd_failed)
+		goto out;
 	log_info("steadyd: listening on http://%s/ (web root %s)", app.cfg.listen, app.cfg.web_root);
+	sdnotify_send("READY=1\nSTATUS=serving");
 	if (event_base_dispatch(app.base) < 0) {
 		log_error("steadyd: the event loop failed");
 		goto out;
@@ -316,10 +374,14 @@ out:
 		ws_server_free(app.ws);
 	http_server_free(app.http);
 	auth_api_free(app.auth);
+	ops_free(app.ops);
 	if (app.sigterm_ev)
 		event_free(app.sigterm_ev);
 	if (app.sigint_ev)
 		event_free(app.sigint_ev);
+	if (app.sighup_ev)
+		event_free(app.sighup_ev);
+	sdnotify_watchdog_free(app.watchdog);
 	if (app.base)
 		event_base_free(app.base);
 	config_free(&app.cfg);
