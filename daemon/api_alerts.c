@@ -76,10 +76,15 @@ static const char RECEIVER_DEL_SQL[] = "DELETE FROM alert_receiver WHERE id = $1
 
 /* ---- helpers ---- */
 
+/* Who made the request, as the authorizer recorded it (else the peer address). */
 static void by_of(struct evhttp_request *req, char *by, size_t len)
 {
 	char peer[80];
-	snprintf(by, len, "api:%s", http_peer(req, peer, sizeof peer));
+	const char *user = http_request_user(req);
+	if (user && *user)
+		snprintf(by, len, "%s", user);
+	else
+		snprintf(by, len, "api:%s", http_peer(req, peer, sizeof peer));
 }
 
 static cJSON *json_body(struct evhttp_request *req)

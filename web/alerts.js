@@ -55,7 +55,7 @@
       body: body === undefined ? undefined : JSON.stringify(body) });
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
-    if (res.status === 401) { window.location.href = './?login=1'; }
+    if (res.status === 401) { window.location.href = 'login.html'; }
     return { status: res.status, ok: res.ok, data: data };
   }
 
@@ -142,6 +142,11 @@
   // ---- rules ----
   function renderRules(d) {
     rulesCache = d.rules || [];
+    const form = $('#rule-form');
+    if (form.amber.value === '') {
+      const def = rulesCache.find(function (x) { return x.figure === form.figure.value && !x.team; });
+      if (def) fillRuleFormValues(def);
+    }
     fillBody($('#rules'), rulesCache.map(function (r) {
       const edit = el('button', { type: 'button', class: 'secondary', text: 'Edit' });
       edit.addEventListener('click', function () { fillRuleForm(r); });
@@ -170,13 +175,17 @@
     }));
   }
 
-  function fillRuleForm(r) {
+  function fillRuleFormValues(r) {
     const f = $('#rule-form');
     f.figure.value = r.figure;
     f.team.value = r.team || '';
     ['amber', 'amber_clear', 'red', 'red_clear', 'min_den', 'pending'].forEach(function (k) { f[k].value = r[k]; });
     f.enabled.checked = !!r.enabled;
-    f.scrollIntoView({ behavior: 'smooth' });
+  }
+
+  function fillRuleForm(r) {
+    fillRuleFormValues(r);
+    $('#rule-form').scrollIntoView({ behavior: 'smooth' });
   }
 
   function setupRuleForm() {
