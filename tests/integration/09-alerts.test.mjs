@@ -200,3 +200,34 @@ test('a daemon killed between the commit and the delivery delivers once after re
   assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL'), '1');
   void d3;
 });
+
+test('429 with Retry-After is honoured, and a receiver that never recovers is given up on, visibly', { timeout: 90_000 }, async (t) => {
+  const env = await setup(t, { teams: TEAMS });
+  const requests = [];
+  const srv = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push(Date.now());
+      res.writeHead(429, { 'Retry-After': '3' });
+      res.end('slow down');
+    });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }));
+  await psql(env.db, `INSERT INTO alert_receiver (name, kind, url, timeout_ms) VALUES ('busy', 'slack', 'http://127.0.0.1:${srv.address().port}/', 1000)`);
+  const d = await env.startDaemon({ config: { alert_give_up_seconds: 5 } });
+  await uploadCtl(env.db, 'hr', rosterHr());
+  await uploadCtl(env.db, 'agency', rosterAgency());
+  await until(async () => Number(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE failed_at IS NOT NULL')) === 1,
+    20_000, 'the row given up');
+  await sleep(2000);
+  // first attempt, then one after Retry-After (3 s, longer than the 1 s backoff); the next would pass 5 s: given up
+  assert.equal(requests.length, 2, JSON.stringify(requests));
+  assert.ok(requests[1] - requests[0] >= 2900, `retry after ${requests[1] - requests[0]} ms`);
+  const rc = await (await fetch(`${d.url}/api/v1/receivers`)).json();
+  assert.equal(rc.receivers[0].failed, 1);
+  assert.equal(rc.receivers[0].delivered, 0);
+  assert.equal(rc.receivers[0].failures[0].last_error, 'HTTP 429');
+  assert.ok(rc.receivers[0].failures[0].failed_at);
+  assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_delivery_attempt WHERE status = 429'), '2');
+});
