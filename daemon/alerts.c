@@ -79,22 +79,43 @@ static void days_iso(int days, char out[11])
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
+/* `doc` (a JSON object's text) with "alerts": `array` (a JSON array's text)
+ * spliced in before its closing brace, without re-parsing the document (it
+ * can be megabytes for a large service).  malloc'd, or NULL. */
+static char *splice_alerts(const char *doc, const char *array)
+{
+	size_t n = strlen(doc), an = strlen(array);
+	while (n && (doc[n - 1] == ' ' || doc[n - 1] == '\n' || doc[n - 1] == '\r' || doc[n - 1] == '\t'))
+		n--;
+	if (n < 2 || doc[0] != '{' || doc[n - 1] != '}' || an < 2 || array[0] != '[' || array[an - 1] != ']')
+		return NULL;
+	size_t inner = n - 1;  /* up to the closing brace */
+	int empty = 1;
+	for (size_t k = 1; k < inner && empty; k++)
+		if (!strchr(" \n\r\t", doc[k]))
+			empty = 0;
+	static const char key[] = "\"alerts\":";
+	char *out = malloc(inner + 1 + sizeof key - 1 + an + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	memcpy(out, doc, inner);
+	o = inner;
+	if (!empty)
+		out[o++] = ',';
+	memcpy(out + o, key, sizeof key - 1);
+	o += sizeof key - 1;
+	memcpy(out + o, array, an);
+	o += an;
+	out[o++] = '}';
+	out[o] = '\0';
+	return out;
+}
+
 /* Hands the summary (with "alerts" = active, a JSON array text) to the caller. */
 static void finish(struct alerts *a, const char *active)
 {
-	char *out = NULL;
-	cJSON *doc = cJSON_Parse(a->summary);
-	cJSON *arr = active ? cJSON_Parse(active) : NULL;
-	if (!cJSON_IsArray(arr)) {
-		cJSON_Delete(arr);
-		arr = NULL;
-	}
-	if (doc && arr && cJSON_AddItemToObject(doc, "alerts", arr)) {
-		arr = NULL;
-		out = cJSON_PrintUnformatted(doc);
-	}
-	cJSON_Delete(arr);
-	cJSON_Delete(doc);
+	char *out = active ? splice_alerts(a->summary, active) : NULL;
 	if (!out) {
 		/* no alerts known (database failed) or out of memory: the figures as they were */
 		out = a->summary;
