@@ -76,3 +76,57 @@ test('login -> upload -> logout in a browser', {
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
   assert.deepEqual(problems, []);
 });
+
+test('an admin adds a wall display on the access page, the TV shows figures, the admin revokes it', {
+  skip: missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false,
+  timeout: 120_000,
+}, async (t) => {
+  const { chromium } = await import('playwright-core');
+  const env = await setup(t, { teams: TEAMS });
+  const d = await env.startDaemon();
+  await addUser(env.db, 'alice', 'admin', 'admin password 1');
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-access-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.after(async () => {
+    await context.close().catch(() => {});
+    rmSync(userDataDir, { recursive: true, force: true });
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (dlg) => dlg.accept());
+
+  // not logged in: the access page sends the admin to the login page and back
+  await page.goto(`${d.url}/access.html`);
+  await page.waitForURL(/login\.html\?next=%2Faccess\.html/);
+  await page.fill('#user', 'alice');
+  await page.fill('#password', 'admin password 1');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/access.html'), page.click('#submit')]);
+  await page.waitForFunction(() => /alice \(admin\)/.test(document.getElementById('me').textContent));
+
+  await page.fill('#display-label', 'Reception TV');
+  await page.click('#display-form button[type=submit]');
+  await page.waitForSelector('#secret:not([hidden])');
+  const url = await page.textContent('#secret-value');
+  assert.match(url, /\/\?display=std_[0-9a-f]{64}$/);
+  await page.waitForSelector('#displays tr[data-id]');
+
+  // the TV: a separate browser context (no admin cookies)
+  const tv = await (await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })).newContext();
+  t.after(() => tv.browser().close().catch(() => {}));
+  const tvPage = await tv.newPage();
+  await tvPage.goto(url);
+  const status = () => tvPage.evaluate(async () => (await fetch('/api/v1/summary')).status);
+  assert.equal(await status(), 200);
+
+  // revoke on the access page: the TV is refused at once
+  await page.click('#displays tr[data-id] button');
+  await page.waitForSelector('#displays tr.revoked');
+  assert.equal(await status(), 401);
+  assert.deepEqual(problems, []);
+});
