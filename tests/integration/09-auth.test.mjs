@@ -35,7 +35,7 @@ function rawStatus(port, request) {
   });
 }
 
-test('refusals: each with the right status, nothing stored', { timeout: 120_000 }, async (t) => {
+test('refusals: each with the right status, nothing stored', { timeout: 240_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon({ config: { max_upload_bytes: '64K' } });
   await addUser(env.db, 'vera', 'viewer', 'viewer password 1');
@@ -94,7 +94,7 @@ test('refusals: each with the right status, nothing stored', { timeout: 120_000 
   assert.equal(Number(await psql(env.db, 'SELECT count(*) FROM upload_batch')), 0, 'no batch stored');
 });
 
-test('sessions: login, me, CSRF-protected upload, logout; wrong passwords throttled and audited', { timeout: 120_000 }, async (t) => {
+test('sessions: login, me, CSRF-protected upload, logout; wrong passwords throttled and audited', { timeout: 240_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   await addUser(env.db, 'harry', 'hr', 'hr password 123');
@@ -155,7 +155,7 @@ test('sessions: login, me, CSRF-protected upload, logout; wrong passwords thrott
   assert.equal(Number(await psql(env.db, 'SELECT failed_logins FROM app_user WHERE name = \'harry\'')), 0);
 });
 
-test('display tokens: read-only aggregates over a cookie or bearer, revocable; API tokens revocable', { timeout: 120_000 }, async (t) => {
+test('display tokens: read-only aggregates over a cookie or bearer, revocable; API tokens revocable', { timeout: 240_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   const base = d.url;
@@ -217,7 +217,7 @@ test('display tokens: read-only aggregates over a cookie or bearer, revocable; A
   assert.doesNotMatch(d.logs(), new RegExp(disp.token));
 });
 
-test('users over the admin API; proxy authentication only from a trusted proxy', { timeout: 120_000 }, async (t) => {
+test('users over the admin API; proxy authentication only from a trusted proxy', { timeout: 240_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon({ config: { trusted_proxies: '127.0.0.1', proxy_user_header: 'X-Remote-User' } });
   const base = d.url;
