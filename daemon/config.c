@@ -73,6 +73,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 	}
 	if (!strcmp(key, "drop_dir"))
 		return set_str(&c->drop_dir, value);
+	if (!strcmp(key, "alert_ca_file"))
+		return set_str(&c->alert_ca_file, value);
 	if (!strcmp(key, "log_level")) {
 		if (strcmp(value, "debug") && strcmp(value, "info") && strcmp(value, "warn") &&
 		    strcmp(value, "error")) {
@@ -252,6 +254,7 @@ void config_free(struct config *c)
 	free(c->web_root);
 	free(c->log_level);
 	free(c->drop_dir);
+	free(c->alert_ca_file);
 	free(c->metrics_access);
 	free(c->trusted_proxies);
 	free(c->proxy_user_header);

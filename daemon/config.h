@@ -27,6 +27,7 @@ struct config {
 	int drop_poll_seconds;     /* default 5 */
 	int alert_give_up_seconds; /* stop retrying a notification after this; default 86400 */
 	int alert_backoff_max_seconds; /* longest wait between delivery attempts; default 300 */
+	char *alert_ca_file;       /* extra CA certificates (PEM) trusted for https receivers */
 	/* access control (api_auth.c); reloaded on SIGHUP */
 	int session_idle_seconds;  /* a session unused this long expires; default 43200 (12 h) */
 	char *metrics_access;      /* loopback (default) | public | admin */

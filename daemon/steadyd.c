@@ -315,6 +315,7 @@ int main(int argc, char **argv)
 	webhook_config_defaults(&wcfg);
 	wcfg.give_up_seconds = app.cfg.alert_give_up_seconds;
 	wcfg.backoff_max = app.cfg.alert_backoff_max_seconds;
+	wcfg.ca_file = app.cfg.alert_ca_file;
 	app.webhook = webhook_new(app.base, app.db, &wcfg);
 	if (!app.alerts || !app.webhook) {
 		log_error("steadyd: cannot start alerting");

@@ -2,7 +2,10 @@
  * webhook.c -- outbox delivery (see webhook.h).
  */
 #include <cjson/cJSON.h>
+#include <arpa/inet.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -11,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -63,6 +69,7 @@ struct webhook {
 	struct evdns_base *dns;
 	struct webhook_config cfg;
 	struct event *timer;
+	SSL_CTX *tls;            /* https receivers: peer and host name verified */
 	int claiming;
 	int kick_again;
 	int in_flight;
@@ -78,6 +85,35 @@ void webhook_config_defaults(struct webhook_config *c)
 	c->retry_after_max = 3600;
 	c->give_up_seconds = 86400;
 	c->max_in_flight = 8;
+	c->ca_file = NULL;
+}
+
+/* An https connection to host:port with certificate and host name checks.  NULL on failure. */
+static struct evhttp_connection *tls_connection(struct webhook *w, const char *host, int port)
+{
+	SSL *ssl = SSL_new(w->tls);
+	if (!ssl)
+		return NULL;
+	unsigned char addr[16];
+	int is_ip = inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+	X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
+	if ((is_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, host) : SSL_set1_host(ssl, host)) != 1 ||
+	    (!is_ip && SSL_set_tlsext_host_name(ssl, host) != 1)) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	struct bufferevent *bev = bufferevent_openssl_socket_new(w->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+								 BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (!bev) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	struct evhttp_connection *c = evhttp_connection_base_bufferevent_new(w->base, w->dns, bev, host,
+									    (unsigned short)port);
+	if (!c)
+		bufferevent_free(bev);
+	return c;
 }
 
 static void unlink_delivery(struct webhook *w, struct delivery *d)
@@ -168,7 +204,18 @@ static void response_cb(struct evhttp_request *req, void *arg)
 	long retry_after = -1;
 	char err[200];
 	if (status == 0) {
-		snprintf(err, sizeof err, "no answer (connection refused, timed out or reset)");
+		struct bufferevent *bev = evhttp_connection_get_bufferevent(d->conn);
+		unsigned long e = bev ? bufferevent_get_openssl_error(bev) : 0;
+		if (!e)
+			e = ERR_get_error();
+		if (e) {
+			char why[160];
+			ERR_error_string_n(e, why, sizeof why);
+			snprintf(err, sizeof err, "TLS: %s", why);
+			ERR_clear_error();
+		} else {
+			snprintf(err, sizeof err, "no answer (connection refused, timed out or reset)");
+		}
 	} else {
 		snprintf(err, sizeof err, "HTTP %d", status);
 		const char *ra = evhttp_find_header(evhttp_request_get_input_headers(req), "Retry-After");
@@ -195,8 +242,9 @@ static int start_delivery(struct webhook *w, struct delivery *d, const char *pay
 		err = "the receiver's URL cannot be parsed";
 		goto fail;
 	}
-	if (strcmp(evhttp_uri_get_scheme(uri), "http")) {
-		err = "https is not supported by this build: use an http relay on the local network";
+	int https = !strcmp(evhttp_uri_get_scheme(uri), "https");
+	if (!https && strcmp(evhttp_uri_get_scheme(uri), "http")) {
+		err = "the receiver's URL must be http:// or https://";
 		goto fail;
 	}
 	if (!body) {
@@ -205,7 +253,8 @@ static int start_delivery(struct webhook *w, struct delivery *d, const char *pay
 	}
 	int port = evhttp_uri_get_port(uri);
 	const char *host = evhttp_uri_get_host(uri);
-	d->conn = evhttp_connection_base_new(w->base, w->dns, host, (unsigned short)(port > 0 ? port : 80));
+	d->conn = https ? tls_connection(w, host, port > 0 ? port : 443)
+		        : evhttp_connection_base_new(w->base, w->dns, host, (unsigned short)(port > 0 ? port : 80));
 	struct evhttp_request *req = d->conn ? evhttp_request_new(response_cb, d) : NULL;
 	if (!req) {
 		err = "out of memory";
@@ -322,6 +371,15 @@ struct webhook *webhook_new(struct event_base *base, struct db *db, const struct
 	w->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (!w->dns)
 		w->dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	w->tls = SSL_CTX_new(TLS_client_method());
+	if (!w->tls || SSL_CTX_set_min_proto_version(w->tls, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_set_default_verify_paths(w->tls) != 1 ||
+	    (cfg->ca_file && SSL_CTX_load_verify_locations(w->tls, cfg->ca_file, NULL) != 1)) {
+		log_error("webhook: cannot set up TLS%s%s", cfg->ca_file ? " with CA file " : "",
+			  cfg->ca_file ? cfg->ca_file : "");
+		goto fail;
+	}
+	SSL_CTX_set_verify(w->tls, SSL_VERIFY_PEER, NULL);
 	w->timer = event_new(base, -1, EV_PERSIST, tick, w);
 	struct timeval tv = { cfg->poll_seconds > 0 ? cfg->poll_seconds : 1, 0 };
 	if (!w->dns || !w->timer || event_add(w->timer, &tv) < 0)
@@ -350,5 +408,7 @@ void webhook_free(struct webhook *w)
 		event_free(w->timer);
 	if (w->dns)
 		evdns_base_free(w->dns, 0);
+	if (w->tls)
+		SSL_CTX_free(w->tls);
 	free(w);
 }

@@ -10,7 +10,8 @@
  * Retry-After (429, 503); after `give_up_seconds` the row is marked failed,
  * visible through the API.  Each request carries X-Steady-Delivery (the
  * outbox id) so that a receiver can drop the duplicate a crash between its
- * 2xx and our commit could cause.
+ * 2xx and our commit could cause.  https receivers are verified against the
+ * system's CAs (plus alert_ca_file) and their host name.
  */
 #ifndef STEADY_WEBHOOK_H
 #define STEADY_WEBHOOK_H
@@ -26,6 +27,7 @@ struct webhook_config {
 	int retry_after_max;     /* seconds, default 3600 */
 	int give_up_seconds;     /* default 86400 */
 	int max_in_flight;       /* default 8 */
+	const char *ca_file;     /* extra trusted CAs for https receivers (PEM), or NULL */
 };
 
 void webhook_config_defaults(struct webhook_config *c);

@@ -231,3 +231,51 @@ test('429 with Retry-After is honoured, and a receiver that never recovers is gi
   assert.ok(rc.receivers[0].failures[0].failed_at);
   assert.equal(await psql(env.db, 'SELECT count(*) FROM alert_delivery_attempt WHERE status = 429'), '2');
 });
+
+test('https receiver (Teams Workflows card): verified against alert_ca_file; an untrusted certificate is refused', { timeout: 90_000 }, async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const https = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steady-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const mk = (name) => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.pem`)],
+    { stdio: 'ignore' });
+    return { key: readFileSync(path.join(dir, `${name}.key`)), cert: readFileSync(path.join(dir, `${name}.pem`)) };
+  };
+  const good = mk('good');
+  const other = mk('other'); // trusted by nobody
+  const bodies = [];
+  const serve = (creds) => new Promise((resolve) => {
+    const srv = https.createServer(creds, (req, res) => {
+      let b = '';
+      req.setEncoding('utf8');
+      req.on('data', (c) => { b += c; });
+      req.on('end', () => { bodies.push(JSON.parse(b)); res.writeHead(202); res.end(); });
+    });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  const ok = await serve(good);
+  const bad = await serve(other);
+  t.after(() => { ok.close(); bad.close(); });
+  const env = await setup(t, { teams: TEAMS });
+  await psql(env.db, `INSERT INTO alert_receiver (name, kind, url, timeout_ms) VALUES
+    ('teams', 'teams', 'https://127.0.0.1:${ok.address().port}/workflows', 3000),
+    ('untrusted', 'json', 'https://127.0.0.1:${bad.address().port}/', 3000)`);
+  await env.startDaemon({ config: { alert_ca_file: path.join(dir, 'good.pem') } });
+  await uploadCtl(env.db, 'hr', rosterHr());
+  await uploadCtl(env.db, 'agency', rosterAgency());
+  await until(async () => Number(await psql(env.db, 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NOT NULL')) === 1,
+    20_000, 'the https delivery');
+  await until(async () => (await psql(env.db, "SELECT coalesce(last_error, '') FROM alert_outbox o JOIN alert_receiver r ON r.id = o.receiver_id WHERE r.name = 'untrusted'")).length > 0,
+    20_000, 'the refused delivery recorded');
+  assert.equal(bodies.length, 1, 'only the trusted receiver got the notification');
+  assert.equal(bodies[0].type, 'message');
+  const card = bodies[0].attachments[0];
+  assert.equal(card.contentType, 'application/vnd.microsoft.card.adaptive');
+  assert.match(card.content.body[0].text, /^\[RED\] Agency rate \(FTE\) in Assessment is 33\.3%/);
+  const err = await psql(env.db, "SELECT last_error FROM alert_outbox o JOIN alert_receiver r ON r.id = o.receiver_id WHERE r.name = 'untrusted'");
+  assert.match(err, /certificate verify failed/);
+  t.diagnostic(`untrusted receiver: ${err}`);
+});
