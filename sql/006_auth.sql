@@ -52,3 +52,33 @@ CREATE TABLE audit_log (
 	detail text
 );
 CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Uploads, reverts and alert-rule changes reach the audit log however they
+-- are made (API, steadyctl, drop folder), in the same transaction as the
+-- change itself: a rejected upload leaves no audit record either.
+CREATE FUNCTION steady_audit_upload() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO audit_log (who, action, detail)
+		VALUES (NEW.uploaded_by, 'upload',
+		        format('batch %s: %s from %s as of %s, %s rows', NEW.id, NEW.kind, NEW.source, NEW.as_of,
+		               NEW.row_count));
+	ELSIF NEW.status = 'reverted' AND OLD.status IS DISTINCT FROM 'reverted' THEN
+		INSERT INTO audit_log (who, action, detail)
+		VALUES (coalesce(NEW.reverted_by, 'unknown'), 'revert',
+		        format('batch %s: %s from %s as of %s', NEW.id, NEW.kind, NEW.source, NEW.as_of));
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER upload_batch_audit AFTER INSERT OR UPDATE OF status ON upload_batch
+	FOR EACH ROW EXECUTE FUNCTION steady_audit_upload();
+
+CREATE FUNCTION steady_audit_rule() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO audit_log (who, action, detail)
+	VALUES (NEW.by, 'rule-' || NEW.action,
+	        format('%s%s', NEW.figure, coalesce(' for team ' || NEW.team, '')));
+	RETURN NULL;
+END $$;
+CREATE TRIGGER alert_rule_audit_log AFTER INSERT ON alert_rule_audit
+	FOR EACH ROW EXECUTE FUNCTION steady_audit_rule();

@@ -148,6 +148,8 @@ test('sessions: login, me, CSRF-protected upload, logout; wrong passwords thrott
   assert.doesNotMatch(d.logs(), new RegExp(sid));
   const audit = await psql(env.db, "SELECT action FROM audit_log WHERE who = 'harry' ORDER BY id");
   assert.deepEqual(audit.split('\n'), ['login', 'logout', 'login-failed', 'login-failed', 'login-failed']);
+  // uploads reach the audit log from the database itself (trigger), whoever stored them
+  assert.equal(Number(await psql(env.db, "SELECT count(*) FROM audit_log WHERE action = 'upload' AND detail LIKE 'batch %: roster from hr as of 2026-09-30, % rows'")), 1);
 
   // a password change ends every session
   const again = await steadyctl(env.db, ['user', 'passwd', 'harry'], { input: 'new password 456\n' });
