@@ -225,8 +225,10 @@ static int csrf_ok(struct evhttp_request *req, const char *expected)
 	if (origin && !auth_origin_matches(origin, in_header(req, "Host")))
 		return 0;
 	const char *got = in_header(req, "X-CSRF-Token");
-	if (!expected)   /* proxy authentication: a custom header cannot be sent cross-site */
-		return got != NULL;
+	/* Proxy authentication has no token of ours: a matching Origin (checked
+	 * above), or a custom header, which no cross-site form can send. */
+	if (!expected)
+		return origin != NULL || got != NULL;
 	return got && auth_equal(got, expected);
 }
 

@@ -234,6 +234,20 @@ test('users over the admin API; proxy authentication only from a trusted proxy',
   // the test runs on 127.0.0.1, configured as the trusted proxy
   r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { 'x-remote-user': 'sso.user' } });
   assert.deepEqual(await r.json(), { user: 'sso.user', role: 'viewer' });
+  // writes with proxy authentication: same-origin (Origin = Host) only
+  await fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'sso.admin', role: 'admin' }) });
+  const mk = (headers) => fetchRaw(`${base}/api/v1/tokens`, { method: 'POST', headers: { 'x-remote-user': 'sso.admin', 'content-type': 'application/json', ...headers }, body: JSON.stringify({ label: 'x', role: 'viewer' }) });
+  r = await mk({});
+  assert.equal(r.status, 403, 'no Origin, no X-CSRF-Token');
+  await r.arrayBuffer();
+  r = await mk({ origin: 'https://evil.example' });
+  assert.equal(r.status, 403);
+  await r.arrayBuffer();
+  r = await mk({ origin: base });
+  assert.equal(r.status, 201);
+  await r.arrayBuffer();
+  r = await fetch(`${base}/api/v1/users/sso.admin`, { method: 'DELETE' });
+  await r.arrayBuffer();
   r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { 'x-remote-user': 'nobody' } });
   assert.equal(r.status, 401);
   await r.arrayBuffer();
