@@ -1,16 +1,18 @@
 -- 003: case allocations (which worker held which child's case, when) and the
 -- two figures built on them: caseload churn and children with 3+ workers.
--- Definitions and a worked example: docs/metrics.md, "Case allocations".
+-- Definitions and a worked example: docs/metrics.md, "Case allocations";
+-- timings: docs/benchmarks.md, "Allocations".
 --
 -- An allocations upload is one batch (upload_batch.kind = 'allocations'): the
 -- case management system's full list of allocation periods as at as_of.  The
 -- allocations in force at a date d are the latest loaded allocations batch
 -- (any source) with as_of <= d.
 --
--- Besides the rows as uploaded, steady_load_allocations stores per row a few
--- values derived once (case_no, worker_no, ord, is_change), and per batch the
--- monthly counts (allocation_month) that steady_alloc_monthly reads, so that
--- trend lines cost an index range scan instead of a pass over every period.
+-- Besides the rows as uploaded, steady_load_allocations stores a few values
+-- per row derived once (case_no, worker_no, ord, is_change, open_until), and
+-- per batch the counts of the 12-month window ending on every day
+-- (allocation_day, run-length encoded), so that the figures' usual windows and
+-- the monthly trends are index look-ups instead of passes over every period.
 
 -- upload_batch.kind gains 'allocations', keeping whatever kinds earlier
 -- migrations allow (the constraint is rebuilt from its own definition).
@@ -53,51 +55,47 @@ CREATE TABLE allocation_row (
 	worker_no     integer NOT NULL,           -- dense number of worker_id
 	ord           integer NOT NULL,           -- position in (case_id, allocated_on, ended_on NULLS LAST, line) order
 	is_change     boolean NOT NULL,           -- worker differs from the case's previous period's worker
+	open_until    date NOT NULL,              -- steady_alloc_last_day(ended_on): 'infinity' while open
 	CHECK (ended_on IS NULL OR ended_on >= allocated_on),
-	PRIMARY KEY (batch_id, ord)
+	-- (case_no, ord): a scan of one batch comes in case order, which the
+	-- window passes of steady_alloc_fill_days need without sorting
+	PRIMARY KEY (batch_id, case_no, ord)
 );
--- steady_alloc_counts: the periods of one batch that are still open on or after
--- a date (most of a batch ended long before any recent window starts).
+-- Windows other than 12 months (steady_alloc_counts): the periods of one batch
+-- still open on or after a date, index-only (most of a batch ended long before
+-- any recent window starts).  ended_on is included as well as the expression:
+-- PostgreSQL only scans an expression index index-only when it holds the column.
 CREATE INDEX allocation_row_open ON allocation_row
 	(batch_id, (coalesce(ended_on, 'infinity'::date)))
-	INCLUDE (allocated_on, case_no, worker_no, team_id, ord, is_change);
+	INCLUDE (ended_on, allocated_on, case_no, worker_no, team_id, ord, is_change);
 
--- Per batch, per month end: the counts of the 12-month window ending that month
--- end (see steady_alloc_monthly), for the service (team_id NULL, every month from
--- the first month with an allocation to the last month in which any count moves)
--- and for each team with cases open in that window.  After the last month
--- nothing changes any more.
-CREATE TABLE allocation_month (
+-- Per batch: the counts of the 12-month window ending on day d ([d - 12 months +
+-- 1 day, d]) for the service (tk 0) and each team (tk = team id), run-length
+-- encoded: a row holds from from_day until the next row of its (batch_id, tk).
+-- Before a tk's first row its counts are 0.
+CREATE TABLE allocation_day (
 	batch_id        bigint NOT NULL REFERENCES upload_batch(id) ON DELETE CASCADE,
-	month           date NOT NULL,            -- a month end
-	team_id         integer REFERENCES team(id),
+	tk              integer NOT NULL,         -- 0 = the whole service, else team.id
+	from_day        date NOT NULL,
 	cases_open      integer NOT NULL,
 	worker_changes  integer NOT NULL,
-	cases_3plus     integer NOT NULL
+	cases_3plus     integer NOT NULL,
+	PRIMARY KEY (batch_id, tk, from_day)
 );
-CREATE UNIQUE INDEX allocation_month_key ON allocation_month (batch_id, month, team_id) NULLS NOT DISTINCT;
 
--- Months as integers (year * 12 + month - 1), and back to the month's last day.
-CREATE FUNCTION steady_month_index(d date) RETURNS integer
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-	SELECT date_part('year', d)::integer * 12 + date_part('month', d)::integer - 1
-$$;
-
-CREATE FUNCTION steady_month_end(m integer) RETURNS date
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-	SELECT (make_date(m / 12, m % 12 + 1, 1) + interval '1 month' - interval '1 day')::date
-$$;
-
--- The last month (as steady_month_index) whose 12-month window still holds d.
--- Month M's window is [m - 12 months + 1 day, m] with m its last day: the first
--- day of month M-11, except that a window ending 28 February after a leap year
--- starts on 29 February (2025-02-28 - 12 months + 1 day = 2024-02-29, as the
--- figures engine's windows).  So d is in the windows of months
--- month(d) .. month(d) + 11, and of month(d) + 12 too when d is 29 February.
-CREATE FUNCTION steady_alloc_last_month(d date) RETURNS integer
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-	SELECT steady_month_index(d) + 11
-	       + CASE WHEN date_part('month', d) = 2 AND date_part('day', d) = 29 THEN 1 ELSE 0 END
+-- The last day d whose 12-month window [d - 12 months + 1 day, d] still holds
+-- day e ('infinity' for NULL or 'infinity').  Normally e + 12 months - 1 day;
+-- with 29 February around it moves by a day: the window ending 28 February
+-- 2025 starts on 29 February 2024 (2025-02-28 - 12 months + 1 day, as the
+-- figures engine's windows), so L(2023-03-01) = 2024-02-29 and
+-- L(2024-03-01) = 2025-02-28.  (Not STRICT: a STRICT SQL function is only
+-- inlined when its body is strict too.)
+CREATE FUNCTION steady_alloc_last_day(e date) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN e IS NULL OR e = 'infinity'::date THEN 'infinity'::date
+	            WHEN ((c.c + 1) - interval '12 months')::date <= e - 1 THEN c.c + 1
+	            ELSE c.c END
+	  FROM (SELECT ((e - 1) + interval '12 months')::date AS c) c
 $$;
 
 -- The allocations batch in force at d: the latest loaded one with as_of <= d.
@@ -109,78 +107,95 @@ LANGUAGE sql STABLE AS $$
 	 LIMIT 1
 $$;
 
--- Fills allocation_month for one batch whose allocation_row rows are stored.
+-- Fills allocation_day for one batch whose allocation_row rows are stored.
 --
--- Month M's window is [m - 12 months + 1 day, m], m its last day (normally the
--- first day of month M-11; see steady_alloc_last_month).  In month numbers a
--- period [a, e] is open in M's window exactly when
---     month(a) <= M <= steady_alloc_last_month(e)    (no upper bound when e is NULL),
--- its "range"; and a worker change at a counts in months
--- month(a) .. steady_alloc_last_month(a).
--- So every count is a sum of +1/-1 events at month boundaries:
+-- In days, a period [a, e] is open in the 12-month window ending on day d
+-- exactly when a <= d <= L(e) (L = steady_alloc_last_day; no upper bound while
+-- open): its "range".  A worker change at a counts in the windows ending on
+-- a .. L(a).  So every count is a sum of +1/-1 events:
 --   cases open: the union of the ranges of a case's periods (of a team's
---     periods, per team), cut into disjoint pieces in period order: a period
---     adds [max(its start, the furthest end so far + 1), its end] when it
---     reaches beyond the furthest end so far (starts never decrease in that
---     order, so everything before that is covered already);
---   3+: per case, the same pieces per (case, worker) give the number of
---     distinct workers open in each month's window; the months where it is
---     >= 3 are the case's 3+ segments;
---   the team of a 3+ case in month M is the team of its latest period open in
---     M's window: the latest period whose range holds M.  Period k is that
+--     periods, per team) as islands, in period order: starts never decrease in
+--     that order, so a period starts a new island when it starts after the
+--     furthest end so far + 1, and ends its island when the next period starts
+--     after its own furthest end + 1 (+1 at an island's start, -1 after its end);
+--   3+: per case, the same islands per (case, worker) give the number of
+--     distinct workers open in each window; the days where it is >= 3 are the
+--     case's 3+ segments (only the crossings of 3 are kept);
+--   the team of a 3+ case on day d is the team of its latest period open in
+--     d's window: the latest period whose range holds d.  Period k is that
 --     latest one on [start_k, next start - 1] (no later period started yet)
 --     and, when it outlasts the next period, also in the gaps that the later
 --     periods' ranges leave in [next start, end_k];
---   changes: +1 at month(a), -1 at steady_alloc_last_month(a) + 1.
--- The counts of month M are the running sums of the events up to M.
-CREATE FUNCTION steady_alloc_fill_months(p_batch bigint) RETURNS void
-LANGUAGE sql AS $$
-	INSERT INTO allocation_month (batch_id, month, team_id, cases_open, worker_changes, cases_3plus)
-	WITH p AS MATERIALIZED (
-		SELECT case_no, team_id, worker_no, ord, is_change,
-		       steady_month_index(allocated_on) AS s,
-		       CASE WHEN ended_on IS NULL THEN 2000000000
-		            ELSE steady_alloc_last_month(ended_on) END AS e,
-		       CASE WHEN is_change THEN steady_alloc_last_month(allocated_on) + 1 END AS ce
+--   changes: +1 at a, -1 at L(a) + 1.
+-- The counts on day d are the running sums of the events up to d.  Changes and
+-- 3+ cases each belong to exactly one team, so the service's are the teams' sums.
+-- Memory: the passes sort within a case only (the primary key's order), but
+-- the intermediate results of a 2-million-row batch want more than the default
+-- work_mem.
+CREATE FUNCTION steady_alloc_fill_days(p_batch bigint) RETURNS void
+LANGUAGE sql SET work_mem = '128MB' AS $$
+	INSERT INTO allocation_day (batch_id, tk, from_day, cases_open, worker_changes, cases_3plus)
+	WITH a0 AS (           -- pass 1, in case order (the primary key's, so no sort)
+		SELECT case_no, team_id, ord, is_change, allocated_on AS s, open_until AS e,
+		       coalesce(max(open_until) OVER wp, '-infinity'::date) AS pm,
+		       lead(allocated_on) OVER w AS ns,
+		       lead(open_until) OVER w AS ne
 		  FROM allocation_row
-		 WHERE batch_id = p_batch),
-	cp AS MATERIALIZED (   -- in case order
-		SELECT case_no, team_id, ord, s, e,
-		       coalesce(max(e) OVER (PARTITION BY case_no ORDER BY ord
-		                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) AS pm,
-		       lead(s) OVER (PARTITION BY case_no ORDER BY ord) AS ns,
-		       lead(e) OVER (PARTITION BY case_no ORDER BY ord) AS ne
-		  FROM p),
-	tp AS (                -- in (case, team) order
-		SELECT team_id, s, e,
-		       coalesce(max(e) OVER (PARTITION BY case_no, team_id ORDER BY ord
-		                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) AS pm
-		  FROM p),
-	wp AS (                -- in (case, worker) order
-		SELECT case_no, s, e,
-		       coalesce(max(e) OVER (PARTITION BY case_no, worker_no ORDER BY ord
-		                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) AS pm
-		  FROM p),
-	wev AS (               -- per case and month: change in the number of workers open
-		SELECT case_no, m, sum(d) AS d
-		  FROM (SELECT case_no, greatest(s, pm + 1) AS m, 1 AS d FROM wp WHERE e > pm
-		        UNION ALL
-		        SELECT case_no, e + 1, -1 FROM wp WHERE e > pm AND e < 2000000000) x
-		 GROUP BY case_no, m),
-	wcnt AS (
-		SELECT case_no, m,
-		       sum(d) OVER (PARTITION BY case_no ORDER BY m) AS n,
-		       lead(m) OVER (PARTITION BY case_no ORDER BY m) AS nm
-		  FROM wev),
-	seg3 AS MATERIALIZED ( -- months [x, y] in which the case has 3+ workers
-		SELECT case_no, m AS x, coalesce(nm - 1, 2000000000) AS y FROM wcnt WHERE n >= 3),
-	ol AS (                -- periods that outlast the next one, in 3+ cases
-		SELECT c.case_no, c.ord, c.team_id, c.ns, c.e
-		  FROM cp c
-		 WHERE c.ne < c.e AND c.case_no IN (SELECT case_no FROM seg3)),
+		 WHERE batch_id = p_batch
+		WINDOW w AS (PARTITION BY case_no ORDER BY ord),
+		       wp AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+	cp AS MATERIALIZED (
+		SELECT a0.*, greatest(a0.pm, a0.e) AS cm FROM a0),
+	tp AS MATERIALIZED (   -- pass 2, in (case, team) order
+		SELECT t.team_id, t.s, t.pm, t.ns, greatest(t.pm, t.e) AS cm
+		  FROM (SELECT team_id, allocated_on AS s, open_until AS e,
+		               coalesce(max(open_until) OVER wp, '-infinity'::date) AS pm,
+		               lead(allocated_on) OVER w AS ns
+		          FROM allocation_row
+		         WHERE batch_id = p_batch
+		        WINDOW w AS (PARTITION BY case_no, team_id ORDER BY ord),
+		               wp AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) t),
+	wi AS (                -- pass 3, in (case, worker) order: islands of one worker on a case
+		SELECT w.case_no, w.s, w.pm, w.ns, greatest(w.pm, w.e) AS cm,
+		       count(*) FILTER (WHERE w.pm = '-infinity'::date) OVER (PARTITION BY w.case_no) AS nw
+		  FROM (SELECT case_no, allocated_on AS s, open_until AS e,
+		               coalesce(max(open_until) OVER wp, '-infinity'::date) AS pm,
+		               lead(allocated_on) OVER w AS ns
+		          FROM allocation_row
+		         WHERE batch_id = p_batch
+		        WINDOW w AS (PARTITION BY case_no, worker_no ORDER BY ord),
+		               wp AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) w),
+	wx AS (                -- the days where a case's number of workers open crosses 3
+		-- (one sort by (case, day) serves the three windows: n is the number
+		-- after all of the day's events, dd the day's net change)
+		SELECT c.case_no, c.m, c.n >= 3 AS up
+		  FROM (SELECT w.case_no, v.m,
+		               (sum(v.d) OVER (PARTITION BY w.case_no ORDER BY v.m))::integer AS n,
+		               (sum(v.d) OVER (PARTITION BY w.case_no, v.m))::integer AS dd,
+		               row_number() OVER (PARTITION BY w.case_no, v.m) AS k
+		          FROM wi w
+		         CROSS JOIN LATERAL (VALUES
+		               (CASE WHEN w.s > w.pm + 1 THEN w.s END, 1),
+		               (CASE WHEN (w.ns IS NULL OR w.ns > w.cm + 1) AND w.cm < 'infinity'::date
+		                     THEN w.cm + 1 END, -1)) AS v(m, d)
+		         WHERE w.nw >= 3 AND v.m IS NOT NULL) c
+		 WHERE c.k = 1 AND (c.n >= 3) <> (c.n - c.dd >= 3)),
+	seg3 AS MATERIALIZED ( -- days [x, y] on which the case has 3+ workers
+		SELECT x.case_no, x.m AS x, x.y
+		  FROM (SELECT case_no, m, up,
+		               coalesce(lead(m) OVER (PARTITION BY case_no ORDER BY m) - 1,
+		                        'infinity'::date) AS y
+		          FROM wx) x
+		 WHERE x.up),
+	ob AS MATERIALIZED (   -- the periods of 3+ cases in which a period outlasts the next
+		SELECT case_no, ord, team_id, s, e, ns, ne
+		  FROM cp
+		 WHERE case_no IN (SELECT case_no FROM cp WHERE ne < e
+		                   INTERSECT SELECT case_no FROM seg3)),
 	cov AS (               -- the later periods' ranges within [next start, end]
 		SELECT o.case_no, o.ord, o.team_id, o.ns, o.e, q.s AS qs, least(q.e, o.e) AS qe
-		  FROM ol o JOIN p q ON q.case_no = o.case_no AND q.ord > o.ord AND q.s <= o.e),
+		  FROM ob o JOIN ob q ON q.case_no = o.case_no AND q.ord > o.ord AND q.s <= o.e
+		 WHERE o.ne < o.e),
 	covm AS (
 		SELECT case_no, ord, team_id, e, qs,
 		       coalesce(max(qe) OVER (PARTITION BY case_no, ord ORDER BY qs, qe
@@ -195,39 +210,44 @@ LANGUAGE sql AS $$
 		SELECT case_no, team_id, pm + 1, qs - 1 FROM covm WHERE qs > pm + 1
 		UNION ALL
 		SELECT DISTINCT case_no, team_id, allmax + 1, e FROM covm WHERE allmax < e),
-	t3 AS (
+	t3 AS MATERIALIZED (
 		SELECT l.team_id, greatest(g.x, l.u) AS a, least(g.y, l.v) AS b
 		  FROM seg3 g JOIN lp l ON l.case_no = g.case_no AND l.u <= g.y AND l.v >= g.x),
 	ev (tk, m, d_open, d_chg, d_3) AS (
-		SELECT 0, greatest(s, pm + 1), 1, 0, 0 FROM cp WHERE e > pm
-		UNION ALL SELECT 0, e + 1, -1, 0, 0 FROM cp WHERE e > pm AND e < 2000000000
-		UNION ALL SELECT team_id, greatest(s, pm + 1), 1, 0, 0 FROM tp WHERE e > pm
-		UNION ALL SELECT team_id, e + 1, -1, 0, 0 FROM tp WHERE e > pm AND e < 2000000000
-		UNION ALL SELECT 0, s, 0, 1, 0 FROM p WHERE is_change
-		UNION ALL SELECT 0, ce, 0, -1, 0 FROM p WHERE is_change
-		UNION ALL SELECT team_id, s, 0, 1, 0 FROM p WHERE is_change
-		UNION ALL SELECT team_id, ce, 0, -1, 0 FROM p WHERE is_change
-		UNION ALL SELECT 0, x, 0, 0, 1 FROM seg3
-		UNION ALL SELECT 0, y + 1, 0, 0, -1 FROM seg3 WHERE y < 2000000000
-		UNION ALL SELECT team_id, a, 0, 0, 1 FROM t3
-		UNION ALL SELECT team_id, b + 1, 0, 0, -1 FROM t3 WHERE b < 2000000000),
+		-- the service's open cases: islands of the union of a case's ranges
+		SELECT 0, s, 1, 0, 0 FROM cp WHERE s > pm + 1
+		UNION ALL
+		SELECT 0, cm + 1, -1, 0, 0 FROM cp
+		 WHERE (ns IS NULL OR ns > cm + 1) AND cm < 'infinity'::date
+		-- per team: open cases (islands per case and team), changes, 3+ cases
+		UNION ALL
+		SELECT team_id, s, 1, 0, 0 FROM tp WHERE s > pm + 1
+		UNION ALL
+		SELECT team_id, cm + 1, -1, 0, 0 FROM tp
+		 WHERE (ns IS NULL OR ns > cm + 1) AND cm < 'infinity'::date
+		UNION ALL
+		SELECT team_id, s, 0, 1, 0 FROM cp WHERE is_change
+		UNION ALL
+		SELECT team_id, steady_alloc_last_day(s) + 1, 0, -1, 0 FROM cp WHERE is_change
+		UNION ALL
+		SELECT team_id, a, 0, 0, 1 FROM t3
+		UNION ALL
+		SELECT team_id, b + 1, 0, 0, -1 FROM t3 WHERE b < 'infinity'::date),
 	agg AS MATERIALIZED (
-		SELECT tk, m, sum(d_open) AS d_open, sum(d_chg) AS d_chg, sum(d_3) AS d_3
+		SELECT tk, m, sum(d_open)::integer AS d_open, sum(d_chg)::integer AS d_chg,
+		       sum(d_3)::integer AS d_3
 		  FROM ev GROUP BY tk, m),
-	grid AS (
-		SELECT t.tk, g.m
-		  FROM (SELECT DISTINCT tk FROM agg) t
-		 CROSS JOIN generate_series((SELECT min(m) FROM agg), (SELECT max(m) FROM agg)) AS g(m)),
-	run AS (
-		SELECT g.tk, g.m,
-		       sum(coalesce(a.d_open, 0)) OVER w AS cases_open,
-		       sum(coalesce(a.d_chg, 0)) OVER w AS worker_changes,
-		       sum(coalesce(a.d_3, 0)) OVER w AS cases_3plus
-		  FROM grid g LEFT JOIN agg a ON a.tk = g.tk AND a.m = g.m
-		WINDOW w AS (PARTITION BY g.tk ORDER BY g.m))
-	SELECT p_batch, steady_month_end(m), nullif(tk, 0), cases_open, worker_changes, cases_3plus
-	  FROM run
-	 WHERE tk = 0 OR cases_open > 0
+	agg2 AS (              -- the service's changes and 3+ cases: the teams' sums
+		SELECT tk, m, d_open, d_chg, d_3 FROM agg WHERE tk <> 0
+		UNION ALL
+		SELECT 0, m, coalesce(sum(d_open) FILTER (WHERE tk = 0), 0),
+		       coalesce(sum(d_chg) FILTER (WHERE tk <> 0), 0),
+		       coalesce(sum(d_3) FILTER (WHERE tk <> 0), 0)
+		  FROM agg GROUP BY m)
+	SELECT p_batch, tk, m,
+	       sum(d_open) OVER w, sum(d_chg) OVER w, sum(d_3) OVER w
+	  FROM agg2
+	WINDOW w AS (PARTITION BY tk ORDER BY m)
 $$;
 
 -- Loads the rows staged in the session's temporary table steady_alloc_in
@@ -236,7 +256,7 @@ $$;
 -- otherwise it raises SQLSTATE 'ST422' with a JSON array of {row, column, value,
 -- message} in the DETAIL (the first 1000 rows, then one line counting the rest),
 -- and the caller's transaction is rolled back so nothing is stored.  Derives the
--- per-row values, fills allocation_month, announces the change.
+-- per-row values, fills allocation_day, announces the change.
 CREATE FUNCTION steady_load_allocations(p_source text, p_as_of date, p_by text,
                                         p_sha256 text, p_original bytea)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -292,9 +312,10 @@ BEGIN
 	-- previous period's worker.  Case ids compare bytewise (COLLATE "C"): the
 	-- order only groups a case's periods, and bytewise is many times faster.
 	INSERT INTO allocation_row (batch_id, line, case_id, team_id, worker_id, allocated_on,
-	                            ended_on, case_no, worker_no, ord, is_change)
+	                            ended_on, case_no, worker_no, ord, is_change, open_until)
 	SELECT v_batch, x.line, x.case_id, x.team_id, x.worker_id, x.allocated_on, x.ended_on,
-	       x.case_no, x.worker_no, x.ord, x.prev_worker IS NOT NULL AND x.prev_worker <> x.worker_no
+	       x.case_no, x.worker_no, x.ord, x.prev_worker IS NOT NULL AND x.prev_worker <> x.worker_no,
+	       steady_alloc_last_day(x.ended_on)
 	  FROM (SELECT i.line, i.case_id, u.id AS team_id, i.worker_id, i.allocated_on, i.ended_on,
 	               w.worker_no,
 	               (dense_rank() OVER (ORDER BY i.case_id COLLATE "C"))::integer AS case_no,
@@ -308,19 +329,39 @@ BEGIN
 	                  FROM (SELECT DISTINCT worker_id FROM steady_alloc_in) d) w
 	            ON w.worker_id = i.worker_id) x;
 
-	PERFORM steady_alloc_fill_months(v_batch);
+	-- fresh statistics, or the planner sizes the next steps for an empty table
+	ANALYZE allocation_row;
+	PERFORM steady_alloc_fill_days(v_batch);
 
 	PERFORM pg_notify('steady_changed', json_build_object('batch', v_batch, 'kind', 'allocations')::text);
 	RETURN v_batch;
 END
 $$;
 
+-- The counts of the 12-month window ending on day d from batch p_batch's
+-- allocation_day: the service row (team_id NULL) and teams with a case open.
+CREATE FUNCTION steady_alloc_day_counts(p_batch bigint, d date)
+RETURNS TABLE (team_id integer, cases_open bigint, worker_changes bigint, cases_3plus bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT nullif(k.tk, 0), coalesce(x.cases_open, 0), coalesce(x.worker_changes, 0),
+	       coalesce(x.cases_3plus, 0)
+	  FROM (SELECT 0 AS tk UNION ALL SELECT id FROM team) k
+	  LEFT JOIN LATERAL (
+		SELECT a.cases_open::bigint, a.worker_changes::bigint, a.cases_3plus::bigint
+		  FROM allocation_day a
+		 WHERE a.batch_id = p_batch AND a.tk = k.tk AND a.from_day <= d
+		 ORDER BY a.from_day DESC
+		 LIMIT 1) x ON true
+	 WHERE k.tk = 0 OR x.cases_open > 0
+	 ORDER BY k.tk
+$$;
+
 -- The counts behind caseload churn and children with 3+ workers for the window
 -- [p_from, p_to] (inclusive), from the allocations batch in force at p_to:
 -- one row per team with a case open in the window, and one service-wide row
--- (team_id NULL; a case that passed through several teams counts once there, so
--- it is not the sum of the team rows).  No rows at all when no allocations batch
--- is in force at p_to.
+-- (team_id NULL, first; a case that passed through several teams counts once
+-- there, so it is not the sum of the team rows).  No rows at all when no
+-- allocations batch is in force at p_to.
 --   cases_open:     distinct cases with a period open in the window
 --                   (allocated_on <= p_to and (ended_on is NULL or >= p_from));
 --                   per team, with a period of that team open in the window;
@@ -330,9 +371,11 @@ $$;
 --   cases_3plus:    cases open with 3+ distinct workers among their periods open in
 --                   the window; per team, by the team of the case's latest period
 --                   open in the window (same order).
+-- A 12-month window (p_from = p_to - 12 months + 1 day, the figures' default)
+-- is read from allocation_day; any other is computed from the periods.
 CREATE FUNCTION steady_alloc_counts(p_from date, p_to date)
 RETURNS TABLE (team_id integer, cases_open bigint, worker_changes bigint, cases_3plus bigint)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET work_mem = '64MB' AS $$
 DECLARE
 	v_batch bigint;
 BEGIN
@@ -342,6 +385,10 @@ BEGIN
 	END IF;
 	v_batch := steady_alloc_batch(p_to);
 	IF v_batch IS NULL THEN
+		RETURN;
+	END IF;
+	IF p_from = (p_to - interval '12 months')::date + 1 THEN
+		RETURN QUERY SELECT * FROM steady_alloc_day_counts(v_batch, p_to);
 		RETURN;
 	END IF;
 	RETURN QUERY
@@ -379,34 +426,23 @@ END
 $$;
 
 -- The same counts for every month end m with p_first <= m <= p_last, each for the
--- 12-month window ending at m ([m - 12 months + 1 day, m], e.g. 1 October 2025 -
--- 30 September 2026; 29 February 2024 - 28 February 2025), all from the allocations batch in force at p_last (an
--- extract lists past periods too, so a trend is the latest extract's view of
--- the past).  Rows as steady_alloc_counts, with the month: a service row
--- (team_id NULL) for every month end, team rows for teams with a case open.
--- For m = p_last the rows equal steady_alloc_counts(m - 12 months + 1 day, m).
--- No rows when no allocations batch is in force at p_last.
+-- 12-month window ending at m ([m - 12 months + 1 day, m]: 1 October 2025 -
+-- 30 September 2026; 29 February 2024 - 28 February 2025), all from the
+-- allocations batch in force at p_last (an extract lists past periods too, so a
+-- trend is the latest extract's view of the past).  Rows as steady_alloc_counts
+-- with the month: a service row (team_id NULL) for every month end, team rows
+-- for teams with a case open; ordered by month, service first.  For m = p_last
+-- they equal steady_alloc_counts(m - 12 months + 1 day, m).  No rows when no
+-- allocations batch is in force at p_last.
 CREATE FUNCTION steady_alloc_monthly(p_first date, p_last date)
 RETURNS TABLE (month date, team_id integer, cases_open bigint, worker_changes bigint,
                cases_3plus bigint)
 LANGUAGE sql STABLE AS $$
-	WITH b AS (SELECT steady_alloc_batch(p_last) AS id),
-	span AS (
-		SELECT min(a.month) AS lo, max(a.month) AS hi
-		  FROM allocation_month a, b
-		 WHERE a.batch_id = b.id AND a.team_id IS NULL),
-	months AS (
-		SELECT steady_month_end(g.m) AS m
-		  FROM generate_series(steady_month_index(p_first), steady_month_index(p_last)) AS g(m)
-		 WHERE steady_month_end(g.m) BETWEEN p_first AND p_last)
-	SELECT mo.m, a.team_id, a.cases_open::bigint, a.worker_changes::bigint, a.cases_3plus::bigint
-	  FROM b, span, months mo
-	  JOIN allocation_month a ON true
-	 WHERE a.batch_id = b.id AND mo.m >= span.lo
-	   AND a.month = least(mo.m, span.hi)
-	UNION ALL
-	SELECT mo.m, NULL::integer, 0::bigint, 0::bigint, 0::bigint
-	  FROM b, span, months mo
-	 WHERE b.id IS NOT NULL AND (span.lo IS NULL OR mo.m < span.lo)
-	 ORDER BY 1, 2 NULLS FIRST
+	SELECT mo.m, c.team_id, c.cases_open, c.worker_changes, c.cases_3plus
+	  FROM (SELECT steady_alloc_batch(p_last) AS id) b
+	 CROSS JOIN (SELECT (g + interval '1 month' - interval '1 day')::date AS m
+	               FROM generate_series(date_trunc('month', p_first), p_last, interval '1 month') AS g) mo
+	 CROSS JOIN LATERAL steady_alloc_day_counts(b.id, mo.m) c
+	 WHERE b.id IS NOT NULL AND mo.m BETWEEN p_first AND p_last
+	 ORDER BY mo.m, c.team_id NULLS FIRST
 $$;
