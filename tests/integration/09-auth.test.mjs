@@ -251,6 +251,17 @@ test('users over the admin API; proxy authentication only from a trusted proxy',
   r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { 'x-remote-user': 'nobody' } });
   assert.equal(r.status, 401);
   await r.arrayBuffer();
+  // over TLS at the trusted proxy (X-Forwarded-Proto: https): Secure cookies
+  await addUser(env.db, 'tls.user', 'viewer', 'viewer password 1');
+  r = await fetchRaw(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+    body: JSON.stringify({ user: 'tls.user', password: 'viewer password 1' }),
+  });
+  assert.equal(r.status, 200);
+  await r.arrayBuffer();
+  for (const c of r.headers.getSetCookie()) assert.match(c, /; Secure/, c);
+  r = await fetch(`${base}/api/v1/users/tls.user`, { method: 'DELETE' });
+  await r.arrayBuffer();
   r = await fetch(`${base}/api/v1/users/sso.user`, { method: 'DELETE' });
   assert.equal(r.status, 200);
   await r.arrayBuffer();
