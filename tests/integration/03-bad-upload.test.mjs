@@ -35,7 +35,7 @@ function errorsText(body) {
 //   row 4 X003,ALPHA,permanent,1.5    fte out of range    -> fte
 //   row 5 X004,BRAVO,volunteer,1.0    unknown contract    -> contract (contractor would be an alias of agency)
 //   row 6 X005,BRAVO,agency,0.5       fine
-test('bad file -> 422, errors name rows and columns, nothing stored', { timeout: 60_000 }, async (t) => {
+test('bad file -> 422, errors name rows and columns, nothing stored', { timeout: 180_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   // something stored already, so "unchanged" is not trivially "empty"
@@ -79,7 +79,7 @@ test('bad file -> 422, errors name rows and columns, nothing stored', { timeout:
   assert.equal(s.as_of, '2026-09-30', 'the refused 2026-10-31 file did not become the current roster');
 });
 
-test('a file whose only problem is an unknown team -> 422 naming it, nothing stored', { timeout: 60_000 }, async (t) => {
+test('a file whose only problem is an unknown team -> 422 naming it, nothing stored', { timeout: 180_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   const countsBefore = await tableCounts(env.db);
@@ -97,7 +97,7 @@ test('a file whose only problem is an unknown team -> 422 naming it, nothing sto
   assertSameText(await dataDump(env.db), dumpBefore, 'data (pg_dump --data-only)');
 });
 
-test('bad query parameters -> 400 naming the parameter, nothing stored', { timeout: 60_000 }, async (t) => {
+test('bad query parameters -> 400 naming the parameter, nothing stored', { timeout: 180_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   const csv = readData('roster-small.csv');
