@@ -6,7 +6,7 @@
  *   GET  /api/v1/uploads            history: every batch and every rejected upload
  *   GET  /api/v1/uploads/{id}/original   the bytes as uploaded
  *   POST /api/v1/uploads/{id}/revert     the batch stops counting everywhere
- *   GET/PUT /api/v1/upload-profiles      saved column mappings per source
+ *   GET/PUT /api/v1/mapping-profiles      saved column mappings per source
  * Validation and job building live in load.c; every database step is a
  * db_submit job, so the event loop never waits for PostgreSQL.
  */
@@ -25,11 +25,16 @@
 #include "load.h"
 #include "log.h"
 
-/* Who is uploading, for upload_batch.uploaded_by.  The access-control layer
- * will record the signed-in user on the request; until then the peer. */
+/* Who is uploading, for upload_batch.uploaded_by and reverted_by: the identity
+ * the authorizer recorded (user name, "token:LABEL"), else "api:<peer>". */
 static void request_identity(struct evhttp_request *req, char *out, size_t len)
 {
+	const char *user = http_request_user(req);
 	char peer[80];
+	if (user && *user) {
+		snprintf(out, len, "%s", user);
+		return;
+	}
 	http_peer(req, peer, sizeof peer);
 	snprintf(out, len, "api:%s", peer);
 }
@@ -265,7 +270,7 @@ static void profile_loaded(void *arg, struct pgjob_outcome *out)
 	if (u->have_profile_name && !u->profile.name) {
 		struct errlist e = ERRLIST_INIT;
 		if (errlist_add(&e, 0, "profile", u->profile_name,
-				"source %s has no mapping profile named \"%s\" (GET /api/v1/upload-profiles?source=%s)",
+				"source %s has no mapping profile named \"%s\" (GET /api/v1/mapping-profiles?source=%s)",
 				u->source, u->profile_name, u->source) < 0)
 			http_reply_error(u->req, 500, "out of memory");
 		else
@@ -517,7 +522,7 @@ static void uploads_item(struct evhttp_request *req, void *arg)
 	}
 }
 
-/* ---- /api/v1/upload-profiles ---- */
+/* ---- /api/v1/mapping-profiles ---- */
 
 static void profiles_done(void *arg, struct pgjob_outcome *out)
 {
@@ -612,7 +617,7 @@ int api_upload_register(struct api *api, struct http_server *http)
 		       uploads_root, api) < 0 ||
 	    http_route_prefix(http, "/api/v1/uploads/", EVHTTP_REQ_POST | EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
 			      uploads_item, api) < 0 ||
-	    http_route(http, "/api/v1/upload-profiles", EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_POST,
+	    http_route(http, "/api/v1/mapping-profiles", EVHTTP_REQ_GET | EVHTTP_REQ_PUT | EVHTTP_REQ_POST,
 		       upload_profiles, api) < 0)
 		return -1;
 	return 0;

@@ -206,7 +206,7 @@
     while (sel.options.length > 1) sel.remove(1);
     if (!/^[a-z0-9_-]{1,32}$/.test(src)) return;
     try {
-      var r = await fetch('/api/v1/upload-profiles?source=' + encodeURIComponent(src), { credentials: 'same-origin' });
+      var r = await fetch('/api/v1/mapping-profiles?source=' + encodeURIComponent(src), { credentials: 'same-origin' });
       if (!r.ok) return;
       var j = await r.json();
       j.profiles.forEach(function (p) {

@@ -115,9 +115,9 @@ test('dry run stores nothing and reports before -> after exactly; duplicate; rev
   const byId = (id) => ups.find((x) => x.id === id);
   assert.equal(byId(b1).status, 'loaded');
   assert.equal(byId(b1).rows, 12);
-  assert.match(byId(b1).uploaded_by, /^api:127\.0\.0\.1/);
+  assert.match(byId(b1).uploaded_by, d.token ? /^token:/ : /^api:127\.0\.0\.1/, 'who: the identity the authorizer recorded');
   assert.equal(byId(b2).status, 'reverted');
-  assert.match(byId(b2).reverted_by, /^api:/);
+  assert.equal(byId(b2).reverted_by, byId(b1).uploaded_by);
   const r = ups.find((x) => x.status === 'rejected');
   assert.ok(r.error_count > 0 && r.errors.length === r.error_count, JSON.stringify(r));
   assert.equal(ups[0].status, 'rejected', 'newest first');
@@ -137,11 +137,11 @@ test('mapping profiles: saved per source, applied on upload, remembered', { time
   // without a profile the headers are unknown
   const none = await dryRun(d.url, { source: 'hr', as_of: ASOF }, csv);
   assert.equal(none.body.valid, false);
-  const save = await post(`${d.url}/api/v1/upload-profiles`, JSON.stringify({
+  const save = await post(`${d.url}/api/v1/mapping-profiles`, JSON.stringify({
     source: 'hr', name: 'council', mapping: { 'Emp Ref': 'staff_id', Unit: 'team', 'Kind of contract': 'contract' },
   }), 'PUT');
   assert.equal(save.status, 200, JSON.stringify(save.body));
-  const badSave = await post(`${d.url}/api/v1/upload-profiles`, JSON.stringify({
+  const badSave = await post(`${d.url}/api/v1/mapping-profiles`, JSON.stringify({
     source: 'hr', name: 'x', mapping: { A: 'salary' } }), 'PUT');
   assert.equal(badSave.status, 400);
   // chosen by name
@@ -155,7 +155,7 @@ test('mapping profiles: saved per source, applied on upload, remembered', { time
   const q = new URLSearchParams({ kind: 'roster', source: 'hr', as_of: ASOF, profile: 'council' });
   const st = await fetch(`${d.url}/api/v1/uploads?${q}`, { method: 'POST', body: csv });
   assert.equal(st.status, 201, await st.text());
-  const list = await getJson(`${d.url}/api/v1/upload-profiles?source=hr`);
+  const list = await getJson(`${d.url}/api/v1/mapping-profiles?source=hr`);
   assert.deepEqual(list.body.profiles.map((x) => [x.name, x.default]), [['council', true]]);
   const dflt = await dryRun(d.url, { source: 'hr', as_of: '2026-10-31' }, csv);
   assert.equal(dflt.body.valid, true);
