@@ -121,7 +121,8 @@ static int rules_set(PGconn *conn, int argc, char **argv)
 	/* start from the current rule for the team, else the default, else the shipped default */
 	struct rule x;
 	size_t nd;
-	const struct rule *d = rules_resolve(rules_defaults(&nd), nd, f->key, NULL);
+	const struct rule *defaults = rules_defaults(&nd);  /* sets nd: not in the same call's arguments */
+	const struct rule *d = rules_resolve(defaults, nd, f->key, NULL);
 	memset(&x, 0, sizeof x);
 	if (d)
 		x = *d;
