@@ -74,10 +74,12 @@ CREATE TRIGGER upload_batch_audit AFTER INSERT OR UPDATE OF status ON upload_bat
 	FOR EACH ROW EXECUTE FUNCTION steady_audit_upload();
 
 CREATE FUNCTION steady_audit_rule() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	r jsonb := to_jsonb(NEW);   -- by name: no dependence on 005's column order or keywords
 BEGIN
 	INSERT INTO audit_log (who, action, detail)
-	VALUES (NEW.by, 'rule-' || NEW.action,
-	        format('%s%s', NEW.figure, coalesce(' for team ' || NEW.team, '')));
+	VALUES (coalesce(r->>'by', 'unknown'), 'rule-' || coalesce(r->>'action', 'change'),
+	        format('%s%s', r->>'figure', coalesce(' for team ' || (r->>'team'), '')));
 	RETURN NULL;
 END $$;
 CREATE TRIGGER alert_rule_audit_log AFTER INSERT ON alert_rule_audit
