@@ -42,8 +42,12 @@ BEGIN
 END
 $$;
 
+-- batch_id has no foreign key: checking one per row costs more than the rest of
+-- the insert (each check locks the batch row); steady_load_allocations writes
+-- the rows of the batch it has just inserted, and steady_alloc_batch_deleted
+-- below removes them with their batch.
 CREATE TABLE allocation_row (
-	batch_id      bigint NOT NULL REFERENCES upload_batch(id) ON DELETE CASCADE,
+	batch_id      bigint NOT NULL,
 	line          integer NOT NULL,           -- row of the uploaded file (header = 1)
 	case_id       text NOT NULL,
 	team_id       integer NOT NULL REFERENCES team(id),
@@ -62,19 +66,18 @@ CREATE TABLE allocation_row (
 	PRIMARY KEY (batch_id, case_no, ord)
 );
 -- Windows other than 12 months (steady_alloc_counts): the periods of one batch
--- still open on or after a date, index-only (most of a batch ended long before
--- any recent window starts).  ended_on is included as well as the expression:
--- PostgreSQL only scans an expression index index-only when it holds the column.
+-- still open on or after a date (most of a batch ended long before any recent
+-- window starts).  Not a covering index: that would make the rare custom
+-- window faster but every upload slower (docs/benchmarks.md).
 CREATE INDEX allocation_row_open ON allocation_row
-	(batch_id, (coalesce(ended_on, 'infinity'::date)))
-	INCLUDE (ended_on, allocated_on, case_no, worker_no, team_id, ord, is_change);
+	(batch_id, (coalesce(ended_on, 'infinity'::date)));
 
 -- Per batch: the counts of the 12-month window ending on day d ([d - 12 months +
 -- 1 day, d]) for the service (tk 0) and each team (tk = team id), run-length
 -- encoded: a row holds from from_day until the next row of its (batch_id, tk).
 -- Before a tk's first row its counts are 0.
 CREATE TABLE allocation_day (
-	batch_id        bigint NOT NULL REFERENCES upload_batch(id) ON DELETE CASCADE,
+	batch_id        bigint NOT NULL,          -- (no foreign key: as allocation_row)
 	tk              integer NOT NULL,         -- 0 = the whole service, else team.id
 	from_day        date NOT NULL,
 	cases_open      integer NOT NULL,
@@ -82,6 +85,19 @@ CREATE TABLE allocation_day (
 	cases_3plus     integer NOT NULL,
 	PRIMARY KEY (batch_id, tk, from_day)
 );
+
+-- A deleted batch takes its allocation rows and counts with it.
+CREATE FUNCTION steady_alloc_batch_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM allocation_row r USING gone g WHERE r.batch_id = g.id;
+	DELETE FROM allocation_day a USING gone g WHERE a.batch_id = g.id;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER upload_batch_alloc_deleted AFTER DELETE ON upload_batch
+	REFERENCING OLD TABLE AS gone
+	FOR EACH STATEMENT EXECUTE FUNCTION steady_alloc_batch_deleted();
 
 -- The last day d whose 12-month window [d - 12 months + 1 day, d] still holds
 -- day e ('infinity' for NULL or 'infinity').  Normally e + 12 months - 1 day;
@@ -259,7 +275,7 @@ $$;
 -- per-row values, fills allocation_day, announces the change.
 CREATE FUNCTION steady_load_allocations(p_source text, p_as_of date, p_by text,
                                         p_sha256 text, p_original bytea)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS bigint LANGUAGE plpgsql SET work_mem = '256MB' AS $$
 DECLARE
 	v_batch bigint;
 	v_rows integer;
