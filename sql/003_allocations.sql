@@ -270,7 +270,8 @@ $$;
 -- (line, case_id, team, worker_id, allocated_on, ended_on; load_alloc.c) as one
 -- allocations batch.  Every team must be known (by code or name, either case):
 -- otherwise it raises SQLSTATE 'ST422' with a JSON array of {row, column, value,
--- message} in the DETAIL (the first 1000 rows, then one line counting the rest),
+-- message} in the DETAIL (the first 999 rows, then one line counting the rest:
+-- 1000 problems, what an upload's error list keeps),
 -- and the caller's transaction is rolled back so nothing is stored.  Derives the
 -- per-row values, fills allocation_day, announces the change.
 CREATE FUNCTION steady_load_allocations(p_source text, p_as_of date, p_by text,
@@ -309,12 +310,12 @@ BEGIN
 		  FROM (SELECT i.line, i.team
 		          FROM steady_alloc_in i
 		          JOIN unnest(v_names, v_ids) AS u(name, id) ON u.name = i.team AND u.id IS NULL
-		         ORDER BY i.line LIMIT 1000) x;
-		IF v_bad > 1000 THEN
+		         ORDER BY i.line LIMIT 999) x;
+		IF v_bad > 999 THEN
 			v_errors := v_errors || jsonb_build_array(jsonb_build_object(
 			  'row', 0, 'column', 'team', 'value', NULL,
 			  'message', format('%s more rows name unknown teams (%s): add them first (steadyctl team add) or correct the names',
-			                    v_bad - 1000, v_unknown)));
+			                    v_bad - 999, v_unknown)));
 		END IF;
 		RAISE EXCEPTION 'unknown teams in upload' USING ERRCODE = 'ST422', DETAIL = v_errors::text;
 	END IF;
