@@ -45,6 +45,16 @@
  *        .cell-vacancy .v, .cell-turnover .v, .cell-stability .v, .cell-caseload .v,
  *        .cell-churn .v, .cell-absence .v   value or the missing reason (class "missing")
  *   #board[data-view]         "agency" | "stability": the team view on screen
+ *   #alerts                   the banner of active alerts (hidden when there are none; then
+ *                             #alerts-none "No active alerts" shows in the header), with
+ *        #alerts-title, #alerts-counts   "2 alerts", "1 red, 1 amber"
+ *        #alert-list .alert-item[data-team][data-figure][data-level][data-acked]
+ *                             one per alert shown (at most 3 lines; more: the last line is
+ *                             .alert-more "+N more ..."), containing .rag-word ("RED"/"AMBER"),
+ *                             .alert-team, .alert-what, .alert-since, .alert-ack
+ *   [data-alert]              "red" | "amber" | "none" on the figure tiles (#tile-X and the
+ *                             headline tile), #team-rows rows (agency figures) and the stability
+ *                             view's cells; each has a .rag tag (icon + word, hidden when none)
  *   window.steady             read-only state for debugging: {chart, trendChart, state(), view()}
  *
  * Query string: ?service=Name sets the service name shown in the header;
@@ -78,6 +88,31 @@
     panel: '#151e2b'
   };
   var VIEWS = ['agency', 'stability'];
+  var ALERT_LINES = 3;             /* the banner never grows past this many lines */
+  var FIGURE_LABELS = {
+    agency_rate_fte: 'Agency rate',
+    agency_rate_headcount: 'Agency rate by headcount',
+    vacancy_rate: 'Vacancy rate',
+    turnover_rate: 'Turnover',
+    stability_index: 'Stability index',
+    average_caseload: 'Caseload per FTE',
+    absence_rate: 'Absence',
+    caseload_churn: 'Caseload churn',
+    children_3plus_workers: 'Children with 3+ workers'
+  };
+  /* which alert figures colour which figure tile */
+  var TILE_FIGURES = {
+    headline: ['agency_rate_fte', 'agency_rate_headcount'],
+    vacancy: ['vacancy_rate'],
+    turnover: ['turnover_rate'],
+    stability: ['stability_index'],
+    caseload: ['average_caseload', 'caseload_churn', 'children_3plus_workers']
+  };
+  var ROW_FIGURES = ['agency_rate_fte', 'agency_rate_headcount'];
+  var CELL_FIGURES = {
+    vacancy: 'vacancy_rate', turnover: 'turnover_rate', stability: 'stability_index',
+    caseload: 'average_caseload', churn: 'caseload_churn', absence: 'absence_rate'
+  };
 
   function $(id) { return document.getElementById(id); }
 
@@ -117,7 +152,14 @@
     trendNote: $('trend-note'),
     trendRange: $('trend-range'),
     table: $('team-table'),
-    stab: $('view-stability')
+    stab: $('view-stability'),
+    alerts: $('alerts'),
+    alertsTitle: $('alerts-title'),
+    alertsCounts: $('alerts-counts'),
+    alertList: $('alert-list'),
+    alertsNone: $('alerts-none'),
+    headline: document.querySelector('.headline'),
+    headlineRag: document.querySelector('.headline .rag')
   };
   el.tiles = {
     vacancy: tileEls('tile-vacancy'),
@@ -128,6 +170,8 @@
   function tileEls(id) {
     var t = $(id);
     return {
+      tile: t,
+      rag: t.querySelector('.rag'),
       value: t.querySelector('.value'),
       small: t.querySelector('.small-flag'),
       counts: t.querySelector('.kpi-counts'),
@@ -653,6 +697,11 @@
     rateBox.className = 'team-rate';
     var rate = document.createElement('span');
     rate.className = 'agency-rate';
+    var line1 = document.createElement('div');
+    line1.className = 'line1';
+    var rag = makeRag();
+    line1.appendChild(rag);
+    line1.appendChild(rate);
     var line2 = document.createElement('div');
     line2.className = 'line2';
     var small = document.createElement('span');
@@ -663,7 +712,7 @@
     counts.className = 'rate-counts';
     line2.appendChild(small);
     line2.appendChild(counts);
-    rateBox.appendChild(rate);
+    rateBox.appendChild(line1);
     rateBox.appendChild(line2);
 
     var spark = document.createElement('canvas');
@@ -673,7 +722,8 @@
     li.appendChild(nameBox);
     li.appendChild(spark);
     li.appendChild(rateBox);
-    return { li: li, name: name, area: area, rate: rate, counts: counts, small: small, spark: spark };
+    li.setAttribute('data-alert', 'none');
+    return { li: li, name: name, area: area, rate: rate, counts: counts, small: small, spark: spark, rag: rag };
   }
 
   /* ---- the stability view: one row per team, figures as text ---- */
@@ -698,6 +748,9 @@
     for (var i = 0; i < TABLE_COLS.length; i++) {
       var cell = document.createElement('div');
       cell.className = 'stab-cell cell-' + TABLE_COLS[i];
+      cell.setAttribute('data-alert', 'none');
+      var crag = makeRag();
+      cell.appendChild(crag);
       var v = document.createElement('span');
       v.className = 'v';
       var val = document.createElement('span');
@@ -715,7 +768,7 @@
       cell.appendChild(v);
       cell.appendChild(line);
       li.appendChild(cell);
-      cells[TABLE_COLS[i]] = { v: v, n: val, c: c, small: small };
+      cells[TABLE_COLS[i]] = { cell: cell, rag: crag, v: v, n: val, c: c, small: small };
     }
     return { li: li, name: name, area: area, cells: cells };
   }
@@ -755,6 +808,7 @@
       setCell(c.churn, ch, ch ? heads(ch.num) + ' / ' + heads(ch.den) + ' cases' : '');
       var ab = t.absence_rate;
       setCell(c.absence, ab, ab ? heads(ab.num) + ' days' : '');
+      for (var col in CELL_FIGURES) showAlert(c[col].cell, c[col].rag, alertLevel(code, [CELL_FIGURES[col]]), false);
     }
     for (code in tableRows) {
       if (!seen[code]) {
@@ -785,6 +839,7 @@
       setClass(row.rate, 'no-data', !isRate(r));
       setText(row.counts, r && num(r.den) > 0 ? fte(r.num) + ' of ' + fte(r.den) + ' FTE' : 'no staff in post');
       setHidden(row.small, !(r && r.small === true && isRate(r)));
+      showAlert(row.li, row.rag, alertLevel(code, ROW_FIGURES), false);
     }
     for (code in teamRows) {
       if (!seen[code]) {
@@ -866,6 +921,180 @@
       if (!previous || previous.value !== r.value || previous.asOf !== asOf) {
         previous = { value: r.value, asOf: asOf };
       }
+    }
+  }
+
+
+  /* ------------------------------------------------------------------ */
+  /* alerts: the banner, and red/amber on the tiles, rows and cells       */
+
+  var alerts = null;                    /* the last known active alerts (null: never received) */
+  var alertSlots = [];                  /* the banner's lines, created once */
+  var alertMore = null;
+
+  function span(cls) {
+    var s = document.createElement('span');
+    s.className = cls;
+    return s;
+  }
+
+  /* a level tag: a shape (square for red, triangle for amber) and the word */
+  function makeRag() {
+    var rag = span('rag');
+    var icon = span('rag-icon');
+    icon.setAttribute('aria-hidden', 'true');
+    rag.appendChild(icon);
+    rag.appendChild(span('rag-word'));
+    rag.hidden = true;
+    return rag;
+  }
+
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  /* level: {level: 'red'|'amber', acked, teams} or null */
+  function setRag(rag, level, words) {
+    setHidden(rag, !level);
+    if (!level) return;
+    setAttr(rag, 'data-level', level.level);
+    setAttr(rag, 'data-acked', level.acked ? 'true' : 'false');
+    setText(rag.lastChild, words);
+  }
+
+  function showAlert(box, rag, level, withTeams) {
+    setAttr(box, 'data-alert', level ? level.level : 'none');
+    setAttr(box, 'data-acked', level && level.acked ? 'true' : 'false');
+    setRag(rag, level, level ? level.level.toUpperCase() +
+      (withTeams && level.teams > 1 ? ' \u00B7 ' + level.teams + ' teams' : '') : '');
+  }
+
+  function rank(level) { return level === 'red' ? 2 : level === 'amber' ? 1 : 0; }
+
+  /* the worst active level among the figures, for one team (or any team when
+     code is null); acked only when every alert at that level is acknowledged */
+  function alertLevel(code, figures) {
+    var best = null;
+    if (!alerts) return null;
+    for (var i = 0; i < alerts.length; i++) {
+      var a = alerts[i];
+      if (!a || figures.indexOf(a.figure) < 0 || (code !== null && String(a.team) !== code)) continue;
+      var r = rank(a.level);
+      if (!r) continue;
+      if (!best || r > rank(best.level)) best = { level: a.level, acked: a.acknowledged === true, teams: 0, seen: {} };
+      if (r === rank(best.level)) {
+        if (a.acknowledged !== true) best.acked = false;
+        if (!best.seen[a.team]) { best.seen[a.team] = true; best.teams++; }
+      }
+    }
+    return best;
+  }
+
+  function indexAlerts(list) {
+    alerts = [];
+    for (var i = 0; i < list.length; i++) {
+      var a = list[i];
+      if (!a || typeof a !== 'object' || !rank(a.level)) continue;
+      alerts.push({ i: i, a: a });
+    }
+    /* red before amber, not yet acknowledged first, then as the API sends them (oldest first) */
+    alerts.sort(function (x, y) {
+      return (rank(y.a.level) - rank(x.a.level)) ||
+        ((x.a.acknowledged === true ? 1 : 0) - (y.a.acknowledged === true ? 1 : 0)) || (x.i - y.i);
+    });
+    for (i = 0; i < alerts.length; i++) {
+      alerts[i] = alerts[i].a;
+    }
+  }
+
+  function alertValue(a) {
+    var v = a.value;
+    if (typeof v !== 'number' || !isFinite(v)) return '';
+    if (a.figure === 'caseload_churn') return v.toFixed(2);
+    if (a.figure === 'average_caseload') return v.toFixed(1);
+    return v.toFixed(1) + '%';
+  }
+
+  function makeSlot() {
+    var li = document.createElement('li');
+    li.className = 'alert-item';
+    li.hidden = true;
+    var rag = makeRag();
+    rag.hidden = false;
+    var team = span('alert-team');
+    var what = span('alert-what');
+    var since = span('alert-since');
+    var ack = span('alert-ack');
+    li.appendChild(rag);
+    li.appendChild(team);
+    li.appendChild(what);
+    li.appendChild(since);
+    li.appendChild(ack);
+    el.alertList.appendChild(li);
+    return { li: li, rag: rag, team: team, what: what, since: since, ack: ack };
+  }
+
+  function initAlerts() {
+    for (var i = 0; i < ALERT_LINES; i++) alertSlots.push(makeSlot());
+    alertMore = document.createElement('li');
+    alertMore.className = 'alert-more';
+    alertMore.hidden = true;
+    el.alertList.appendChild(alertMore);
+  }
+
+  function levelCounts(list, from) {
+    var red = 0, amber = 0;
+    for (var i = from; i < list.length; i++) {
+      if (list[i].level === 'red') red++; else amber++;
+    }
+    var parts = [];
+    if (red) parts.push(red + ' red');
+    if (amber) parts.push(amber + ' amber');
+    return parts.join(', ');
+  }
+
+  function renderAlerts(asOf) {
+    var known = alerts !== null;
+    var n = known ? alerts.length : 0;
+    setHidden(el.alertsNone, !(known && n === 0));
+    setHidden(el.alerts, n === 0);
+    if (!n) {
+      for (var j = 0; j < alertSlots.length; j++) setHidden(alertSlots[j].li, true);
+      setHidden(alertMore, true);
+      return;
+    }
+    var acked = 0;
+    for (var i = 0; i < n; i++) if (alerts[i].acknowledged === true) acked++;
+    setText(el.alertsTitle, n + ' ' + plural(n, 'alert', 'alerts'));
+    setText(el.alertsCounts, levelCounts(alerts, 0) + (acked ? ' \u00B7 ' + acked + ' acknowledged' : ''));
+    var worst = alerts[0];   /* sorted: the worst, not yet acknowledged first */
+    setAttr(el.alerts, 'data-level', worst.level);
+    setAttr(el.alerts, 'data-acked', acked === n ? 'true' : 'false');
+
+    var shown = n <= ALERT_LINES ? n : ALERT_LINES - 1;
+    for (i = 0; i < alertSlots.length; i++) {
+      var s = alertSlots[i];
+      var a = alerts[i];
+      setHidden(s.li, i >= shown);
+      if (i >= shown) continue;
+      var isAcked = a.acknowledged === true;
+      setAttr(s.li, 'data-team', String(a.team));
+      setAttr(s.li, 'data-figure', String(a.figure));
+      setAttr(s.li, 'data-level', a.level);
+      setAttr(s.li, 'data-acked', isAcked ? 'true' : 'false');
+      setRag(s.rag, { level: a.level, acked: isAcked }, a.level.toUpperCase());
+      setText(s.team, String(a.team_name || a.team));
+      setText(s.what, (FIGURE_LABELS[a.figure] || String(a.figure)) + ' ' + alertValue(a));
+      setText(s.since, a.as_of ? 'since ' + shortDate(a.as_of, asOf) : '');
+      setText(s.ack, isAcked
+        ? '\u2713 Acknowledged' + (a.acked_by ? ' by ' + a.acked_by : '') +
+          (a.ack_comment ? ': \u201C' + a.ack_comment + '\u201D' : '')
+        : 'Not acknowledged');
+    }
+    setHidden(alertMore, n <= ALERT_LINES);
+    if (n > ALERT_LINES) {
+      setText(alertMore, '+' + (n - shown) + ' more: ' + levelCounts(alerts, shown) +
+        ' (steadyctl alerts list, or the admin page)');
     }
   }
 
@@ -976,12 +1205,18 @@
       cl ? heads(cl.num) + ' cases, ' + fte(cl.den) + ' FTE' : '',
       churn || warning(s, 'caseload_missing'));
     renderDelta(T.caseload.delta, 'caseload', cl, asOf, ts.average_caseload, months);
+
+    showAlert(el.headline, el.headlineRag, alertLevel(null, TILE_FIGURES.headline), true);
+    for (var k in T) showAlert(T[k].tile, T[k].rag, alertLevel(null, TILE_FIGURES[k]), true);
   }
 
   function render(summary) {
     var asOf = summary.as_of || null;
     var teams = Array.isArray(summary.teams) ? summary.teams : [];
     setText(el.asOf, asOf ? 'Data as at ' + ukDate(asOf) : 'No roster uploaded yet');
+    /* absent only when the alert evaluation could not run: keep the last known */
+    if (Array.isArray(summary.alerts)) indexAlerts(summary.alerts);
+    renderAlerts(asOf);
     renderService(summary.service, asOf);
     renderTiles(summary, asOf);
     renderTeams(teams);
@@ -1186,6 +1421,7 @@
     showView(view);
   })();
 
+  initAlerts();
   initChart();
   initTrendChart();
   connect();

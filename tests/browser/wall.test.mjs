@@ -236,6 +236,57 @@ test('wall display shows the sample figures, updates live and shows STALE', {
     await page.screenshot({ path: path.join(OUT, 'wall-1080p.png') });
   });
 
+  await t.test('alerts: ASSESS agency rate is RED on the banner and the row; acknowledging marks it', async () => {
+    // the shipped default rule (daemon/rules.c, docs/alerts.md): agency rate by FTE red at 30%,
+    // pending 1 (fires at once); the sample's ASSESS is at 50.0% (6.0 of 12.0 FTE, over min_den 5)
+    const entry = '#alert-list .alert-item[data-team="ASSESS"][data-figure="agency_rate_fte"]:not([hidden])';
+    await page.locator(entry).first().waitFor({ state: 'visible', timeout: 15000 });
+    assert.equal(await page.locator(entry).count(), 1, 'exactly one banner entry for ASSESS agency rate');
+    assert.equal(await page.locator('#alerts').isVisible(), true);
+    assert.equal(await page.locator('#alerts-none').isVisible(), false);
+    const e = page.locator(entry);
+    assert.equal(await e.getAttribute('data-level'), 'red');
+    assert.equal((await e.locator('.rag-word').textContent()).trim(), 'RED', 'the word, not colour alone');
+    assert.equal(await e.locator('.rag-icon').isVisible(), true, 'and a symbol');
+    assert.match(await e.textContent(), /Assessment\s*Agency rate 50\.0%/);
+    assert.match(await e.locator('.alert-ack').textContent(), /Not acknowledged/);
+    // the team row and the agency tile are marked red (edge, symbol, word); a team without an alert is not
+    const row = page.locator('#team-rows [data-team="ASSESS"]');
+    assert.equal(await row.getAttribute('data-alert'), 'red');
+    assert.equal(await row.locator('.rag').isVisible(), true);
+    assert.equal((await row.locator('.rag-word').textContent()).trim(), 'RED');
+    assert.equal(await teamRate('ASSESS'), SEPT.teams.ASSESS.rate, 'the tag is not part of the rate');
+    assert.equal(await page.locator('#team-rows [data-team="ICART"]').getAttribute('data-alert'), 'none');
+    assert.equal(await page.locator('#team-rows [data-team="ICART"] .rag').isVisible(), false);
+    assert.equal(await page.locator('.headline').getAttribute('data-alert'), 'red');
+    assert.match(await page.locator('.headline .rag-word').textContent(), /^RED/);
+    assert.equal(await page.locator('#team-table [data-team="ASSESS"] .cell-vacancy').getAttribute('data-alert'), 'none');
+    // the banner never shows more than 3 lines
+    assert.ok(await page.locator('#alert-list > li:not([hidden])').count() <= 3);
+    await page.screenshot({ path: path.join(OUT, 'wall-alerts.png') });
+
+    // acknowledge through the API, as a service manager would
+    const list = await (await fetch(`${base}/api/v1/alerts`)).json();
+    const active = list.active.filter((a) => a.team === 'ASSESS' && a.figure === 'agency_rate_fte');
+    assert.equal(active.length, 1, `one active ASSESS agency alert: ${JSON.stringify(list.active)}`);
+    const comment = 'Agency cover agreed until two permanent starters in January';
+    const ack = await fetch(`${base}/api/v1/alerts/${active[0].id}/ack`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment }),
+    });
+    assert.equal(ack.status, 200, `ack: ${ack.status} ${await ack.text()}`);
+    await page.waitForFunction((sel) => {
+      const x = document.querySelector(sel);
+      return x && x.getAttribute('data-acked') === 'true';
+    }, entry, { timeout: 10000 });
+    assert.equal(await page.locator(entry).count(), 1, 'still one entry, now acknowledged');
+    assert.match(await e.locator('.alert-ack').textContent(), /^\u2713 Acknowledged( by .+)?: \u201CAgency cover agreed/);
+    assert.equal((await e.locator('.rag-word').textContent()).trim(), 'RED', 'still red');
+    assert.equal(await e.locator('.rag').getAttribute('data-acked'), 'true', 'the tag is drawn as acknowledged');
+    assert.match(await text('#alerts-counts'), /1 acknowledged/);
+    assert.equal(await row.getAttribute('data-alert'), 'red', 'acknowledged is still red on the row');
+    await page.screenshot({ path: path.join(OUT, 'wall-alerts-acked.png') });
+  });
+
   await t.test('figure tiles: turnover, caseload, and missing figures in words (never 0%)', async () => {
     assert.equal(await text('#tile-turnover .value'), FIG.turnover);
     assert.equal(await text('#tile-turnover .kpi-counts'), FIG.turnoverCounts);
