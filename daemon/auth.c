@@ -64,6 +64,16 @@ enum auth_level auth_required(int is_read, const char *path)
 		}
 		if (!strcmp(path, "/api/v1/establishment"))
 			return AUTH_VIEWER;
+		/* alert history and the rules behind it: directors read them */
+		if (!strcmp(path, "/api/v1/alerts") || !strcmp(path, "/api/v1/rules") ||
+		    !strcmp(path, "/api/v1/rules/audit"))
+			return AUTH_VIEWER;
+	} else if (has_prefix(path, "/api/v1/alerts/")) {
+		/* acknowledging: /api/v1/alerts/{id}/ack, by whoever watches the wall */
+		const char *id = path + strlen("/api/v1/alerts/");
+		const char *slash = strchr(id, '/');
+		if (slash && slash != id && !strcmp(slash, "/ack"))
+			return AUTH_VIEWER;
 	}
 	if (under(path, "/api/v1/uploads") || has_prefix(path, "/api/v1/mapping"))
 		return AUTH_HR;

@@ -251,7 +251,12 @@
       if (a.ok) renderAlerts(a.data);
       if (r.ok) renderRules(r.data);
       if (x.ok) renderReceivers(x.data);
-      const bad = [a, r, x].filter(function (q) { return !q.ok; });
+      /* receivers are for admins only: a viewer or hr user reads alerts and rules, acknowledges, changes nothing else */
+      const readonly = x.status === 403;
+      document.body.classList.toggle('readonly', readonly);
+      $('#h-receivers').parentNode.hidden = readonly;
+      $('#rule-form').hidden = readonly;
+      const bad = [a, r, x].filter(function (q) { return !q.ok && !(q === x && readonly); });
       if (bad.length) status('Some sections could not be loaded (HTTP ' + bad.map(function (q) { return q.status; }).join(', ') + ').', true);
       else if (!$('#status').classList.contains('error')) status('Updated ' + new Date().toLocaleTimeString('en-GB'));
     } catch (e) {

@@ -57,6 +57,16 @@ test('refusals: each with the right status, nothing stored', { timeout: 240_000 
   assert.equal(r.status, 403, r.text);
   r = await post(`${base}${UPLOAD}`, { headers: { authorization: `Bearer ${viewerToken}` } });
   assert.equal(r.status, 403, r.text);
+  // a viewer reads alert history and rules, but never receivers (webhook URLs hold secrets) nor changes rules
+  for (const [path, want] of [['/api/v1/alerts', 200], ['/api/v1/rules', 200], ['/api/v1/receivers', 403]]) {
+    const g = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${viewerToken}` } });
+    assert.equal(g.status, want, `viewer GET ${path}`);
+    const tv = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${disp.token}` } });
+    assert.equal(tv.status, 403, `display token GET ${path}`);
+  }
+  r = await fetch(`${base}/api/v1/rules`, { method: 'PUT', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ figure: 'agency_rate', amber: 1, amber_clear: 0, red: 2, red_clear: 1 }) });
+  assert.equal(r.status, 403, 'viewer PUT /api/v1/rules');
   // an hr session without / with a wrong CSRF token, or from another origin: 403
   const h = await login(base, 'harry', 'hr password 123');
   assert.equal(h.status, 200);

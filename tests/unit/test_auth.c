@@ -58,7 +58,17 @@ static void policy(void **state)
 	assert_int_equal(auth_required(0, "/api/v1/establishment"), AUTH_ADMIN);
 	assert_int_equal(auth_required(1, "/api/v1/users"), AUTH_ADMIN);
 	assert_int_equal(auth_required(0, "/api/v1/display-tokens"), AUTH_ADMIN);
-	assert_int_equal(auth_required(1, "/api/v1/rules"), AUTH_ADMIN);
+	/* alerts: history, rules and acknowledging for viewers; changing rules and receivers for admins */
+	assert_int_equal(auth_required(1, "/api/v1/alerts"), AUTH_VIEWER);
+	assert_int_equal(auth_required(1, "/api/v1/rules"), AUTH_VIEWER);
+	assert_int_equal(auth_required(1, "/api/v1/rules/audit"), AUTH_VIEWER);
+	assert_int_equal(auth_required(0, "/api/v1/alerts/7/ack"), AUTH_VIEWER);
+	assert_int_equal(auth_required(0, "/api/v1/alerts//ack"), AUTH_ADMIN);
+	assert_int_equal(auth_required(0, "/api/v1/alerts/7/ackx"), AUTH_ADMIN);
+	assert_int_equal(auth_required(0, "/api/v1/alerts"), AUTH_ADMIN);
+	assert_int_equal(auth_required(0, "/api/v1/rules"), AUTH_ADMIN);
+	assert_int_equal(auth_required(1, "/api/v1/receivers"), AUTH_ADMIN);
+	assert_int_equal(auth_required(0, "/api/v1/receivers"), AUTH_ADMIN);
 	assert_int_equal(auth_required(1, "/api/v2/anything"), AUTH_ADMIN);
 	assert_int_equal(auth_required(1, "/api/"), AUTH_ADMIN);
 	/* session endpoints */
