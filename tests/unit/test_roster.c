@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "errlist.h"
 #include "roster.h"
@@ -594,6 +593,37 @@ static void test_utf16le_pound(void **state)
 	run_free(r);
 }
 
+/* UTF-16BE with BOM (the other byte order of Excel's "Unicode text"), an en
+ * dash, a curly apostrophe and an accent; same bytes as
+ * tests/data/csv/utf16be_tab_accents.csv */
+static const char UTF16BE_ACCENTS[] =
+	"\xFE\xFF\x00\x53\x00\x74\x00\x61\x00\x66\x00\x66\x00\x20\x00\x49"
+	"\x00\x44\x00\x09\x00\x54\x00\x65\x00\x61\x00\x6D\x00\x09\x00\x43"
+	"\x00\x6F\x00\x6E\x00\x74\x00\x72\x00\x61\x00\x63\x00\x74\x00\x09"
+	"\x00\x4A\x00\x6F\x00\x62\x00\x20\x00\x54\x00\x69\x00\x74\x00\x6C"
+	"\x00\x65\x00\x0D\x00\x0A\x00\x38\x00\x09\x00\x41\x00\x73\x00\x73"
+	"\x00\x65\x00\x73\x00\x73\x00\x6D\x00\x65\x00\x6E\x00\x74\x00\x09"
+	"\x00\x50\x00\x65\x00\x72\x00\x6D\x00\x61\x00\x6E\x00\x65\x00\x6E"
+	"\x00\x74\x00\x09\x00\x50\x00\x72\x00\x61\x00\x63\x00\x74\x00\x69"
+	"\x00\x74\x00\x69\x00\x6F\x00\x6E\x00\x65\x00\x72\x00\x20\x20\x13"
+	"\x00\x20\x00\x43\x00\x68\x00\x69\x00\x6C\x00\x64\x00\x72\x00\x65"
+	"\x00\x6E\x20\x19\x00\x73\x00\x20\x00\x43\x00\x61\x00\x66\x00\xE9"
+	"\x00\x0D\x00\x0A";
+
+static void test_utf16be_accents(void **state)
+{
+	(void)state;
+	struct run *r = run_opt(UTF16BE_ACCENTS, sizeof UTF16BE_ACCENTS - 1, NULL);
+	assert_int_equal(r->rc, 0);
+	assert_string_equal(r->info.encoding, "UTF-16BE");
+	assert_int_equal(r->info.delimiter, '\t');
+	assert_int_equal(r->got.count, 1);
+	check_row(r->got.v, 2, "8", "Assessment", CONTRACT_PERMANENT, 1.0);
+	assert_true(r->got.v[0].has_role);
+	assert_string_equal(r->got.v[0].role, "Practitioner \xE2\x80\x93 Children\xE2\x80\x99s Caf\xC3\xA9");
+	run_free(r);
+}
+
 /* Windows-1252 from UK Excel: curly quotes 0x93/0x94, euro 0x80, pound 0xA3 */
 static void test_cp1252(void **state)
 {
@@ -741,8 +771,9 @@ static void test_errlist_limit(void **state)
 	errlist_free(&e);
 }
 
-/* 100,000 rows: memory stays one record plus the id set; duplicate detection
- * is a hash set, so this takes well under a second (O(n^2) would take minutes). */
+/* 100,000 rows: memory stays one record plus the id set; the duplicate of
+ * row 2 on the last row is found (a hash set: bench/ and docs/benchmarks.md
+ * time it, this test only checks the answer). */
 static void test_hundred_thousand_rows(void **state)
 {
 	(void)state;
@@ -757,12 +788,10 @@ static void test_hundred_thousand_rows(void **state)
 	/* the same id as the first data row (line 2), on line n + 2 */
 	len += (size_t)snprintf(f + len, cap - len, "000000,Team 0,perm,1\r\n");
 
-	clock_t t0 = clock();
 	struct errlist e = ERRLIST_INIT;
 	struct got g;
 	memset(&g, 0, sizeof g);
 	int rc = roster_parse(f, len, NULL, emit_cb, &g, &e);
-	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	assert_int_equal(rc, 1);
 	assert_int_equal(g.count, n);
 	assert_false(g.out_of_order);
@@ -771,8 +800,6 @@ static void test_hundred_thousand_rows(void **state)
 	assert_string_equal(e.v[0].message,
 			    "staff_id 000000 appears on both row 2 and row 100002; each person "
 			    "must appear once in a file");
-	if (secs > 20.0)
-		fail_msg("100,000 rows took %.1f s", secs);
 	errlist_free(&e);
 	free(f);
 }
@@ -796,6 +823,7 @@ static const struct corpus_case {
 } corpus[] = {
 	{ "utf8_bom_crlf.csv", "UTF-8 with BOM", 0, 2, 2, { { 0, "" } } },
 	{ "utf16le_tab_pound.csv", "UTF-16LE", 0, 1, 2, { { 0, "" } } },
+	{ "utf16be_tab_accents.csv", "UTF-16BE", 0, 1, 2, { { 0, "" } } },
 	{ "cp1252_semicolon.csv", "Windows-1252", 0, 1, 2, { { 0, "" } } },
 	{ "quoted_newlines.csv", "UTF-8", 1, 3, 2, { { 7, "contract" }, { 0, "" } } },
 	{ "ragged_trailing.csv", "UTF-8", 1, 1, 2, { { 3, NULL }, { 4, "contract" }, { 0, "" } } },
@@ -939,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_newlines),
 		cmocka_unit_test(test_bom_crlf),
 		cmocka_unit_test(test_utf16le_pound),
+		cmocka_unit_test(test_utf16be_accents),
 		cmocka_unit_test(test_cp1252),
 		cmocka_unit_test(test_malformed_quotes),
 		cmocka_unit_test(test_file_level_errors),

@@ -11,6 +11,9 @@ printf '\357\273\277Staff ID,Team,Contract,FTE\r\n00042,Assessment,Permanent,1\r
 # UTF-16LE with BOM, tab-separated (Excel "Unicode text"), a pound sign (U+00A3)
 printf '\377\376S\000t\000a\000f\000f\000 \000I\000D\000\t\000T\000e\000a\000m\000\t\000C\000o\000n\000t\000r\000a\000c\000t\000\r\000\n\0007\000\t\000C\000h\000i\000l\000d\000r\000e\000n\000 \000\243\000 \000F\000a\000m\000i\000l\000i\000e\000s\000\t\000L\000o\000c\000u\000m\000\r\000\n\000' > utf16le_tab_pound.csv
 
+# UTF-16BE with BOM, tab-separated: en dash, curly apostrophe, e acute in the job title
+printf '\376\377\000S\000t\000a\000f\000f\000 \000I\000D\000\011\000T\000e\000a\000m\000\011\000C\000o\000n\000t\000r\000a\000c\000t\000\011\000J\000o\000b\000 \000T\000i\000t\000l\000e\000\015\000\012\0008\000\011\000A\000s\000s\000e\000s\000s\000m\000e\000n\000t\000\011\000P\000e\000r\000m\000a\000n\000e\000n\000t\000\011\000P\000r\000a\000c\000t\000i\000t\000i\000o\000n\000e\000r\000  \023\000 \000C\000h\000i\000l\000d\000r\000e\000n \031\000s\000 \000C\000a\000f\000\351\000\015\000\012' > utf16be_tab_accents.csv
+
 # Windows-1252, semicolons: curly quotes 0x93/0x94, euro 0x80, pound 0xA3
 printf 'Employee Number;Cost Centre;Contract Type;Job Title;FTE\r\n0101;North;Perm;\223Senior\224 practitioner \200 \243;0.5\r\n' > cp1252_semicolon.csv
 
