@@ -1,7 +1,9 @@
 /*
  * migrate.c -- the schema: numbered SQL files from sql/ (compiled in by
  * scripts/embed-sql as steady_migrations[]) applied in order, each in its own
- * transaction, recorded in steady_schema_version.  Blocking; used by
+ * transaction, recorded in steady_schema_version with the SHA-256 of the file
+ * (a database whose applied migrations differ from this build's is refused).
+ * Blocking; used by
  * `steadyctl migrate` and by steadyd before it starts serving.
  */
 #ifndef STEADY_MIGRATE_H

@@ -1,8 +1,15 @@
 // 1. Schema migrations from an empty database: `steadyctl migrate` applies every
 //    numbered file in sql/ and records it in steady_schema_version; a second run
-//    is a no-op; steadyd started on an empty database migrates it as well.
+//    is a no-op; steadyd started on an empty database migrates it as well; an
+//    applied migration whose file has changed since is refused by name.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, setup, steadyctl, psql, migrationVersions, schemaDump, assertSameText } from './lib.mjs';
+
+const SQL_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
 
 
 test('steadyctl migrate on an empty database, then again', { timeout: 120_000 }, async (t) => {
@@ -59,4 +66,26 @@ test('steadyctl team add and team list', { timeout: 60_000 }, async (t) => {
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^ALPHA\tAlpha Team\tFront door$/m);
   assert.match(list.stdout, /^BRAVO\tBravo Team\t?$/m);
+});
+
+test('an applied migration that differs from the build is refused, naming it', { timeout: 120_000 }, async (t) => {
+  const env = await setup(t);
+  // each applied migration is recorded with the SHA-256 of its file in sql/
+  const files = readdirSync(SQL_DIR).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+  const want = files.map((f) => `${Number(f.slice(0, 3))}|${createHash('sha256').update(readFileSync(path.join(SQL_DIR, f))).digest('hex')}`);
+  assert.deepEqual((await psql(env.db, 'SELECT version, sha256 FROM steady_schema_version ORDER BY version')).split('\n'), want);
+
+  // a database migrated from another 002_figures.sql than this build's
+  await psql(env.db, `UPDATE steady_schema_version SET sha256 = repeat('ab', 32) WHERE version = 2`);
+  const bad = await steadyctl(env.db, ['migrate']);
+  assert.notEqual(bad.code, 0, 'migrate refuses the database');
+  assert.match(bad.stderr, /migration 002_figures was applied to this database on \d{4}-\d\d-\d\d from a different file \(SHA-256 abababababab\.\.\., this build has [0-9a-f]{12}\.\.\.\)/);
+  await assert.rejects(env.startDaemon(), /exited during start-up[\s\S]*migration 002_figures was applied[\s\S]*not starting/,
+    'steadyd does not start on it either');
+
+  // a row recorded before checksums were kept (NULL) gets this build's checksum
+  await psql(env.db, 'UPDATE steady_schema_version SET sha256 = NULL WHERE version = 2');
+  const ok = await steadyctl(env.db, ['migrate']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(await psql(env.db, 'SELECT sha256 FROM steady_schema_version WHERE version = 2'), want[1].split('|')[1]);
 });
