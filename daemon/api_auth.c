@@ -21,6 +21,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "pwworker.h"
 
 #define PEER_SLOTS 128
 #define SESSION_COOKIE "steady_session"
@@ -37,6 +38,7 @@ struct peer_fail {
 
 struct auth_api {
 	struct db *db;
+	struct pwworker *pw;  /* argon2id checks on a thread: never on the loop */
 	int session_idle;
 	enum metrics_mode metrics;
 	char *proxies;        /* "a b c" */
@@ -100,7 +102,7 @@ int auth_api_configure(struct auth_api *a, const struct config *cfg)
 	return 0;
 }
 
-struct auth_api *auth_api_new(struct db *db, const struct config *cfg)
+struct auth_api *auth_api_new(struct event_base *base, struct db *db, const struct config *cfg)
 {
 	struct auth_api *a = calloc(1, sizeof *a);
 	if (!a) {
@@ -119,6 +121,9 @@ struct auth_api *auth_api_new(struct db *db, const struct config *cfg)
 	}
 	if (auth_api_configure(a, cfg) < 0)
 		goto fail;
+	a->pw = pwworker_new(base);
+	if (!a->pw)
+		goto fail;
 	return a;
 fail:
 	auth_api_free(a);
@@ -129,6 +134,7 @@ void auth_api_free(struct auth_api *a)
 {
 	if (!a)
 		return;
+	pwworker_free(a->pw);
 	free(a->proxies);
 	free(a->proxy_header);
 	free(a);
@@ -425,6 +431,9 @@ struct login_ctx {
 	char client[64];
 	char *password;
 	char role[16];
+	int found;            /* the user exists (and is not disabled) */
+	int has_hash;         /* ... and has a password */
+	char user_id[24];
 	char session[AUTH_TOKEN_LEN];
 	char csrf[AUTH_TOKEN_LEN];
 };
@@ -491,10 +500,11 @@ done:
 	login_free(c);
 }
 
+static void login_checked(void *arg, int ok);
+
 static void login_looked_up(void *arg, struct pgjob_outcome *out)
 {
 	struct login_ctx *c = arg;
-	struct pgjob job = PGJOB_INIT;
 	if (!out->ok) {
 		log_error("auth: looking up a user failed: %s", out->error);
 		http_reply_error(c->req, 503, "the database is unavailable; try again shortly");
@@ -511,19 +521,37 @@ static void login_looked_up(void *arg, struct pgjob_outcome *out)
 			goto done;
 		}
 	}
-	/* verify even for an unknown user: the same time either way */
-	int ok = auth_password_verify(hash ? hash : c->a->dummy_hash, c->password) == 0 && hash;
-	if (!ok) {
-		login_failed(c, found ? PQgetvalue(out->result, 0, 0) : NULL);
+	c->found = found;
+	c->has_hash = hash != NULL;
+	if (found) {
+		snprintf(c->user_id, sizeof c->user_id, "%s", PQgetvalue(out->result, 0, 0));
+		snprintf(c->role, sizeof c->role, "%s", PQgetvalue(out->result, 0, 1));
+	}
+	/* verify even for an unknown user: the same time either way; on the
+	 * worker thread, the loop goes on serving meanwhile */
+	if (pwworker_verify(c->a->pw, hash ? hash : c->a->dummy_hash, c->password, login_checked, c) < 0) {
+		http_reply_error(c->req, 500, "out of memory");
 		goto done;
 	}
-	snprintf(c->role, sizeof c->role, "%s", PQgetvalue(out->result, 0, 1));
+	return;
+done:
+	login_free(c);
+}
+
+static void login_checked(void *arg, int ok)
+{
+	struct login_ctx *c = arg;
+	struct pgjob job = PGJOB_INIT;
+	if (!ok || !c->has_hash) {
+		login_failed(c, c->found ? c->user_id : NULL);
+		goto done;
+	}
 	char sid_hash[AUTH_HASH_LEN], detail[120];
 	if (auth_token_new(AUTH_PREFIX_SESSION, c->session) < 0 || auth_token_new("stc_", c->csrf) < 0)
 		goto oom;
 	auth_token_hash(c->session, sid_hash);
 	snprintf(detail, sizeof detail, "from %s", c->client);
-	const char *uid = PQgetvalue(out->result, 0, 0);
+	const char *uid = c->user_id;
 	const char *p_ins[4] = { sid_hash, uid, c->csrf, c->client };
 	const char *p_uid[1] = { uid };
 	const char *p_audit[3] = { c->name, "login", detail };

@@ -10,10 +10,12 @@
 
 struct config;
 struct db;
+struct event_base;
 struct http_server;
 struct auth_api;
 
-struct auth_api *auth_api_new(struct db *db, const struct config *cfg);
+/* Password checks run on a worker thread whose answers come back on `base`. */
+struct auth_api *auth_api_new(struct event_base *base, struct db *db, const struct config *cfg);
 /* (Re)applies the access-control settings (start-up and SIGHUP).  0 or -1. */
 int auth_api_configure(struct auth_api *a, const struct config *cfg);
 /* Installs the authorizer on `http` and registers /api/v1/auth/..., users, tokens. */

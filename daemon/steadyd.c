@@ -330,7 +330,7 @@ int main(int argc, char **argv)
 	app.api.max_upload_rows = app.cfg.max_upload_rows;
 	if (api_register(&app.api, app.http) < 0 || api_alerts_register(&app.api, app.http) < 0)
 		goto out;
-	app.auth = auth_api_new(app.db, &app.cfg);
+	app.auth = auth_api_new(app.base, app.db, &app.cfg);
 	if (!app.auth || auth_api_register(app.auth, app.http) < 0)
 		goto out;
 	app.ops = ops_new(app.db, app.ws);
