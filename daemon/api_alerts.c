@@ -16,6 +16,7 @@
 #include "errlist.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 #include "rules.h"
 
 /* ---- SQL ---- */
@@ -385,8 +386,8 @@ static void receiver_add_done(void *arg, struct pgjob_outcome *out)
 {
 	struct evhttp_request *req = arg;
 	if (!out->ok && !strcmp(pgjob_sqlstate(out), "23514"))
-		http_reply_error(req, 422, "the receiver is invalid: kind json|teams|slack, url http(s)://..., "
-					   "timeout_ms 100..120000");
+		http_reply_error(req, 422, "the receiver is invalid: kind json|teams|slack|email, url http(s)://... "
+					   "(email: addresses), timeout_ms 100..120000");
 	else if (!out->ok)
 		reply_db_error(req, out, "adding a receiver");
 	else if (PQntuples(out->result) == 0)
@@ -409,14 +410,24 @@ static void handle_receivers(struct evhttp_request *req, void *arg)
 	const cJSON *en = cJSON_GetObjectItemCaseSensitive(body, "enabled");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(body, "timeout_ms");
 	struct errlist errs = ERRLIST_INIT;
+	char rcpt[2001];
+	const char *why = NULL;
 	if (!cJSON_IsString(name) || !*name->valuestring || strlen(name->valuestring) > 100)
 		errlist_add(&errs, 0, "name", NULL, "a name of 1 to 100 characters is required");
+	int email = cJSON_IsString(kind) && !strcmp(kind->valuestring, "email");
 	if (!cJSON_IsString(kind) || (strcmp(kind->valuestring, "json") && strcmp(kind->valuestring, "teams") &&
-				      strcmp(kind->valuestring, "slack")))
-		errlist_add(&errs, 0, "kind", NULL, "json, teams or slack");
-	if (!cJSON_IsString(url) || (strncmp(url->valuestring, "http://", 7) && strncmp(url->valuestring, "https://", 8)) ||
-	    strlen(url->valuestring) > 2000)
+				      strcmp(kind->valuestring, "slack") && !email))
+		errlist_add(&errs, 0, "kind", NULL, "json, teams, slack or email");
+	if (email) {
+		/* the recipients, stored normalised ("a@x, b@y") */
+		if (!cJSON_IsString(url) || notify_email_list(url->valuestring, rcpt, sizeof rcpt, &why) < 0)
+			errlist_add(&errs, 0, "url", NULL, "email addresses, separated by commas: %s",
+				    why ? why : "a string is required");
+	} else if (!cJSON_IsString(url) ||
+		   (strncmp(url->valuestring, "http://", 7) && strncmp(url->valuestring, "https://", 8)) ||
+		   strlen(url->valuestring) > 2000) {
 		errlist_add(&errs, 0, "url", NULL, "an http:// or https:// URL");
+	}
 	if (en && !cJSON_IsBool(en))
 		errlist_add(&errs, 0, "enabled", NULL, "true or false");
 	if (to && (!cJSON_IsNumber(to) || to->valuedouble < 100 || to->valuedouble > 120000))
@@ -428,7 +439,7 @@ static void handle_receivers(struct evhttp_request *req, void *arg)
 	char tbuf[32], by[100];
 	snprintf(tbuf, sizeof tbuf, "%d", to ? (int)to->valuedouble : 5000);
 	by_of(req, by, sizeof by);
-	const char *p[6] = { name->valuestring, kind->valuestring, url->valuestring,
+	const char *p[6] = { name->valuestring, kind->valuestring, email ? rcpt : url->valuestring,
 			     !en || cJSON_IsTrue(en) ? "true" : "false", tbuf, by };
 	if (db_query(api->db, RECEIVER_ADD_SQL, 6, p, receiver_add_done, req) < 0)
 		http_reply_error(req, 500, "out of memory");

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 
 #ifndef STEADY_PKGDATADIR
 #define STEADY_PKGDATADIR "/usr/local/share/steady"
@@ -75,6 +76,32 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		return set_str(&c->drop_dir, value);
 	if (!strcmp(key, "alert_ca_file"))
 		return set_str(&c->alert_ca_file, value);
+	if (!strcmp(key, "sendmail")) {
+		if (value[0] != '/' || strpbrk(value, " \t")) {
+			*why = "must be the absolute path of a sendmail program (no arguments)";
+			return 1;
+		}
+		return set_str(&c->sendmail, value);
+	}
+	if (!strcmp(key, "mail_from")) {
+		char one[300];
+		const char *bad;
+		if (notify_email_list(value, one, sizeof one, &bad) < 0 || strchr(one, ',')) {
+			*why = "must be one plain address, e.g. steady@council.example";
+			return 1;
+		}
+		return set_str(&c->mail_from, one);
+	}
+	if (!strcmp(key, "dashboard_url")) {
+		int ok = (!strncmp(value, "http://", 7) || !strncmp(value, "https://", 8)) && strlen(value) <= 500;
+		for (const char *p = value; ok && *p; p++)
+			ok = *p > 0x20 && *p < 0x7f;
+		if (!ok) {
+			*why = "must be an http:// or https:// URL (ASCII, no spaces, at most 500 characters)";
+			return 1;
+		}
+		return set_str(&c->dashboard_url, value);
+	}
 	if (!strcmp(key, "log_level")) {
 		if (strcmp(value, "debug") && strcmp(value, "info") && strcmp(value, "warn") &&
 		    strcmp(value, "error")) {
@@ -255,6 +282,9 @@ void config_free(struct config *c)
 	free(c->log_level);
 	free(c->drop_dir);
 	free(c->alert_ca_file);
+	free(c->sendmail);
+	free(c->mail_from);
+	free(c->dashboard_url);
 	free(c->metrics_access);
 	free(c->trusted_proxies);
 	free(c->proxy_user_header);

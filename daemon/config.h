@@ -28,6 +28,9 @@ struct config {
 	int alert_give_up_seconds; /* stop retrying a notification after this; default 86400 */
 	int alert_backoff_max_seconds; /* longest wait between delivery attempts; default 300 */
 	char *alert_ca_file;       /* extra CA certificates (PEM) trusted for https receivers */
+	char *sendmail;            /* email receivers: absolute path; NULL = /usr/sbin/sendmail */
+	char *mail_from;           /* email sender address; NULL = steady@<host name> */
+	char *dashboard_url;       /* http(s) URL shown in email notifications; NULL = none */
 	/* access control (api_auth.c); reloaded on SIGHUP */
 	int session_idle_seconds;  /* a session unused this long expires; default 43200 (12 h) */
 	char *metrics_access;      /* loopback (default) | public | admin */

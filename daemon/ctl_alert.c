@@ -11,6 +11,7 @@
 #include "alerts_sql.h"
 #include "ctl_alert.h"
 #include "errlist.h"
+#include "notify.h"
 #include "rules.h"
 
 static void actor(char *out, size_t len)
@@ -251,10 +252,20 @@ static int alerts_ack(PGconn *conn, int argc, char **argv)
 static int receivers_add(PGconn *conn, int argc, char **argv)
 {
 	if (argc != 5 && !(argc == 7 && !strcmp(argv[5], "--timeout-ms")))
-		return usage_err("usage: steadyctl receivers add NAME json|teams|slack URL [--timeout-ms N]");
-	char by[100];
+		return usage_err("usage: steadyctl receivers add NAME json|teams|slack URL [--timeout-ms N]\n"
+				 "       steadyctl receivers add NAME email ADDRESS[,ADDRESS...] [--timeout-ms N]");
+	char by[100], rcpt[2001];
+	const char *target = argv[4], *why;
+	if (!strcmp(argv[3], "email")) {
+		/* stored normalised ("a@x, b@y"), as the API does */
+		if (notify_email_list(argv[4], rcpt, sizeof rcpt, &why) < 0) {
+			fprintf(stderr, "steadyctl: \"%s\": %s\n", argv[4], why);
+			return 1;
+		}
+		target = rcpt;
+	}
 	actor(by, sizeof by);
-	const char *p[5] = { argv[2], argv[3], argv[4], argc == 7 ? argv[6] : "5000", by };
+	const char *p[5] = { argv[2], argv[3], target, argc == 7 ? argv[6] : "5000", by };
 	PGresult *r = query(conn,
 			    "INSERT INTO alert_receiver (name, kind, url, timeout_ms, created_by) "
 			    "VALUES ($1, $2, $3, $4::integer, $5) RETURNING id", 5, p);
@@ -279,7 +290,7 @@ static int receivers_list(PGconn *conn)
 	if (!r)
 		return 1;
 	printf("%-4s %-16s %-6s %-3s %9s %7s %6s  %-40s %s\n", "ID", "NAME", "KIND", "ON", "DELIVERED", "PENDING",
-	       "FAILED", "URL", "LAST ERROR");
+	       "FAILED", "URL / ADDRESSES", "LAST ERROR");
 	for (int i = 0; i < PQntuples(r); i++)
 		printf("%-4s %-16s %-6s %-3s %9s %7s %6s  %-40s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
 		       PQgetvalue(r, i, 2), PQgetvalue(r, i, 4)[0] == 't' ? "yes" : "no", PQgetvalue(r, i, 5),

@@ -4,7 +4,8 @@
  *     [--red N] [--red-clear N] [--min-den N] [--pending N] [--enabled yes|no]
  *     [--direction higher_is_worse|lower_is_worse] | rules delete FIGURE [--team CODE]
  *   alerts list [--all] | alerts ack ID COMMENT
- *   receivers add NAME json|teams|slack URL [--timeout-ms N] | receivers list | receivers del ID
+ *   receivers add NAME json|teams|slack URL [--timeout-ms N]
+ *   | receivers add NAME email ADDRESS[,ADDRESS...] [--timeout-ms N] | receivers list | receivers del ID
  */
 #ifndef STEADY_CTL_ALERT_H
 #define STEADY_CTL_ALERT_H

@@ -316,6 +316,10 @@ int main(int argc, char **argv)
 	wcfg.give_up_seconds = app.cfg.alert_give_up_seconds;
 	wcfg.backoff_max = app.cfg.alert_backoff_max_seconds;
 	wcfg.ca_file = app.cfg.alert_ca_file;
+	if (app.cfg.sendmail)
+		wcfg.sendmail = app.cfg.sendmail;
+	wcfg.mail_from = app.cfg.mail_from;
+	wcfg.dashboard_url = app.cfg.dashboard_url;
 	app.webhook = webhook_new(app.base, app.db, &wcfg);
 	if (!app.alerts || !app.webhook) {
 		log_error("steadyd: cannot start alerting");

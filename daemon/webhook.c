@@ -21,6 +21,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "mailer.h"
 #include "notify.h"
 #include "webhook.h"
 
@@ -59,6 +60,7 @@ struct delivery {
 	long age;
 	char name[64];
 	struct evhttp_connection *conn;
+	struct mailer *mail;     /* email receivers: sendmail running */
 	struct event *done_ev;
 	struct timespec t0;
 };
@@ -75,6 +77,7 @@ struct webhook {
 	int in_flight;
 	struct delivery *list;
 	char owner[64];
+	char mail_from[256];
 };
 
 void webhook_config_defaults(struct webhook_config *c)
@@ -86,6 +89,9 @@ void webhook_config_defaults(struct webhook_config *c)
 	c->give_up_seconds = 86400;
 	c->max_in_flight = 8;
 	c->ca_file = NULL;
+	c->sendmail = "/usr/sbin/sendmail";
+	c->mail_from = NULL;
+	c->dashboard_url = NULL;
 }
 
 /* An https connection to host:port with certificate and host name checks.  NULL on failure. */
@@ -131,6 +137,7 @@ static void delivery_free(struct delivery *d)
 		event_free(d->done_ev);
 	if (d->conn)
 		evhttp_connection_free(d->conn);
+	mailer_cancel(d->mail);
 	free(d);
 }
 
@@ -142,8 +149,10 @@ static void recorded(void *arg, struct pgjob_outcome *out)
 			  out->error);
 }
 
-/* Records the outcome of one attempt.  status 0 = no HTTP answer. */
-static void record(struct delivery *d, int status, const char *error, long retry_after)
+/* Records the outcome of one attempt: ok (HTTP 2xx, sendmail exit 0) or
+ * not; status: the HTTP status or sendmail's exit status, -1 for none (no
+ * answer, killed). */
+static void record(struct delivery *d, int ok, int status, const char *error, long retry_after)
 {
 	struct webhook *w = d->w;
 	struct timespec now;
@@ -155,20 +164,19 @@ static void record(struct delivery *d, int status, const char *error, long retry
 	snprintf(dur, sizeof dur, "%ld", ms);
 	struct pgjob job = PGJOB_INIT;
 	job.what = "webhook delivery result";
-	int ok = status >= 200 && status < 300;
-	const char *attempt[4] = { id, status ? st : NULL, ok ? NULL : error, dur };
+	const char *attempt[4] = { id, status >= 0 ? st : NULL, ok ? NULL : error, dur };
 	int rc;
 	if (ok) {
-		const char *p[2] = { id, st };
+		const char *p[2] = { id, status >= 0 ? st : NULL };
 		rc = pgjob_add_query(&job, DELIVERED_SQL, 2, p, NULL, NULL);
-		log_info("webhook: outbox %ld delivered to %s (HTTP %d, attempt %d)", d->id, d->name, status,
-			 d->attempts);
+		log_info("webhook: outbox %ld delivered to %s (%s %d, attempt %d)", d->id, d->name,
+			 d->conn ? "HTTP" : "sendmail exit", status, d->attempts);
 	} else {
 		long delay = notify_backoff(d->attempts, w->cfg.backoff_base, w->cfg.backoff_max, retry_after,
 					    w->cfg.retry_after_max);
 		int give_up = d->age + delay > w->cfg.give_up_seconds;
 		snprintf(delay_s, sizeof delay_s, "%ld", delay);
-		const char *p[5] = { id, status ? st : NULL, error, delay_s, give_up ? "true" : "false" };
+		const char *p[5] = { id, status >= 0 ? st : NULL, error, delay_s, give_up ? "true" : "false" };
 		rc = pgjob_add_query(&job, FAILED_SQL, 5, p, NULL, NULL);
 		if (give_up)
 			log_error("webhook: giving up on outbox %ld to %s after %d attempts: %s", d->id, d->name,
@@ -222,7 +230,7 @@ static void response_cb(struct evhttp_request *req, void *arg)
 		if ((status == 429 || status == 503) && notify_retry_after(ra, time(NULL), &retry_after) < 0)
 			retry_after = -1;
 	}
-	record(d, status, err, retry_after);
+	record(d, status >= 200 && status < 300, status ? status : -1, err, retry_after);
 	/* the connection cannot be freed inside its own callback: next loop turn */
 	struct timeval zero = { 0, 0 };
 	d->done_ev = evtimer_new(d->w->base, done_cb, d);
@@ -230,9 +238,46 @@ static void response_cb(struct evhttp_request *req, void *arg)
 		log_error("webhook: cannot schedule freeing a connection; it is freed at exit");
 }
 
+/* sendmail has finished (mailer.c frees itself after this returns). */
+static void mail_done(void *arg, int exit_status, const char *error)
+{
+	struct delivery *d = arg;
+	struct webhook *w = d->w;
+	d->mail = NULL;
+	record(d, exit_status == 0, exit_status, error ? error : "", -1);
+	unlink_delivery(w, d);
+	w->in_flight--;
+	delivery_free(d);
+	webhook_kick(w);
+}
+
+/* An email receiver: `to` is its recipient list. */
+static int start_mail(struct webhook *w, struct delivery *d, const char *payload, const char *to, int timeout_ms)
+{
+	char why[300];
+	const char *err = "the notification could not be read";
+	cJSON *p = cJSON_Parse(payload);
+	struct notify_mail nm = { w->mail_from, to, w->cfg.dashboard_url, d->id, time(NULL) };
+	char *msg = p ? notify_email(p, &nm, &err) : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &d->t0);
+	if (msg) {
+		d->mail = mailer_send(w->base, w->cfg.sendmail, msg, timeout_ms, mail_done, d, why, sizeof why);
+		err = why;
+	}
+	if (d->mail)
+		log_debug("webhook: mailing outbox %ld to %s (%s, attempt %d)", d->id, d->name, to, d->attempts);
+	else
+		record(d, 0, -1, err, -1);
+	cJSON_Delete(p);
+	free(msg);
+	return d->mail ? 0 : -1;
+}
+
 static int start_delivery(struct webhook *w, struct delivery *d, const char *payload, const char *kind,
 			  const char *url, int timeout_ms)
 {
+	if (!strcmp(kind, "email"))
+		return start_mail(w, d, payload, url, timeout_ms);
 	struct evhttp_uri *uri = evhttp_uri_parse(url);
 	cJSON *p = cJSON_Parse(payload);
 	char *body = p ? notify_body(kind, p) : NULL;
@@ -289,7 +334,7 @@ static int start_delivery(struct webhook *w, struct delivery *d, const char *pay
 fail:
 	if (rc < 0) {
 		clock_gettime(CLOCK_MONOTONIC, &d->t0);
-		record(d, 0, err, -1);
+		record(d, 0, -1, err, -1);
 	}
 	if (uri)
 		evhttp_uri_free(uri);
@@ -365,9 +410,18 @@ struct webhook *webhook_new(struct event_base *base, struct db *db, const struct
 	w->base = base;
 	w->db = db;
 	w->cfg = *cfg;
-	char host[40] = "";
+	char host[256] = "", norm[300];
+	const char *why;
 	gethostname(host, sizeof host - 1);
-	snprintf(w->owner, sizeof w->owner, "%s:%ld", host, (long)getpid());
+	snprintf(w->owner, sizeof w->owner, "%.40s:%ld", host, (long)getpid());
+	/* the sender: mail_from, else steady@<host name> when that is an address */
+	if (cfg->mail_from && *cfg->mail_from)
+		snprintf(w->mail_from, sizeof w->mail_from, "%s", cfg->mail_from);
+	else if (snprintf(norm, sizeof norm, "steady@%s", host) >= (int)sizeof norm ||
+		 notify_email_list(norm, w->mail_from, sizeof w->mail_from, &why) < 0)
+		snprintf(w->mail_from, sizeof w->mail_from, "steady@localhost");
+	if (!w->cfg.sendmail)
+		w->cfg.sendmail = "/usr/sbin/sendmail";
 	w->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (!w->dns)
 		w->dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);

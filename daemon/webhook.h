@@ -11,7 +11,12 @@
  * visible through the API.  Each request carries X-Steady-Delivery (the
  * outbox id) so that a receiver can drop the duplicate a crash between its
  * 2xx and our commit could cause.  https receivers are verified against the
- * system's CAs (plus alert_ca_file) and their host name.
+ * system's CAs (plus alert_ca_file) and their host name.  Email receivers
+ * go through the same outbox, leases, backoff and give-up: the message
+ * (notify_email) is handed to the local sendmail (mailer.c); exit status 0
+ * marks the row delivered, anything else (EX_TEMPFAIL or not, a timeout) is a
+ * failed attempt with sendmail's exit status and first stderr line as the
+ * error.
  */
 #ifndef STEADY_WEBHOOK_H
 #define STEADY_WEBHOOK_H
@@ -28,6 +33,9 @@ struct webhook_config {
 	int give_up_seconds;     /* default 86400 */
 	int max_in_flight;       /* default 8 */
 	const char *ca_file;     /* extra trusted CAs for https receivers (PEM), or NULL */
+	const char *sendmail;    /* email receivers: default /usr/sbin/sendmail */
+	const char *mail_from;   /* sender address; NULL: steady@<host name> */
+	const char *dashboard_url; /* in email bodies, or NULL */
 };
 
 void webhook_config_defaults(struct webhook_config *c);
