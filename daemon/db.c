@@ -55,11 +55,14 @@ struct db {
 	size_t copy_off;
 	int rolling_back;
 	PGresult *step_res;
+	PGresult *prev_res;        /* the previous step's result when it is not out.result */
+	const PGresult *prev;      /* the previous step's result (prev_res or out.result), for prepare */
 	struct pgjob_outcome out;
 };
 
 static void on_socket(evutil_socket_t fd, short what, void *arg);
 static void drive(struct db *db);
+static void step_failed(struct db *db, PGresult *r, const char *msg);
 
 static int watch(struct db *db, short what, int timeout_s)
 {
@@ -99,6 +102,11 @@ static void finish_active(struct db *db)
 		PQclear(db->step_res);
 		db->step_res = NULL;
 	}
+	if (db->prev_res) {
+		PQclear(db->prev_res);
+		db->prev_res = NULL;
+	}
+	db->prev = NULL;
 	db->copying = db->rolling_back = db->step_sent = 0;
 	p->cb(p->ud, &db->out);
 	pgjob_outcome_clear(&db->out);
@@ -321,20 +329,12 @@ static void step_done(struct db *db)
 	db->step_res = NULL;
 	db->step_sent = 0;
 	if (!r || !result_ok(r)) {
-		pgjob_outcome_fail(&db->out, (long)db->step, r, PQerrorMessage(db->conn));
-		log_debug("db: %s failed at step %zu: %s", job->what, db->step, db->out.error);
-		PGTransactionStatusType ts = PQtransactionStatus(db->conn);
-		if (ts == PQTRANS_INERROR || ts == PQTRANS_INTRANS) {
-			if (!PQsendQuery(db->conn, "ROLLBACK")) {
-				connection_failed(db, "sending ROLLBACK");
-				return;
-			}
-			db->rolling_back = 1;
-			db->step_sent = 1;
-			return;
-		}
-		finish_active(db);
+		step_failed(db, r, PQerrorMessage(db->conn));
 		return;
+	}
+	if (db->prev_res) {
+		PQclear(db->prev_res);
+		db->prev_res = NULL;
 	}
 	long want = job->result_step < 0 ? (long)job->n - 1 : job->result_step;
 	if ((long)db->step == want) {
@@ -342,13 +342,39 @@ static void step_done(struct db *db)
 			PQclear(db->out.result);
 		db->out.result = r;
 	} else {
-		PQclear(r);
+		db->prev_res = r;
 	}
+	db->prev = r;
 	if (++db->step == job->n) {
 		db->out.ok = 1;
 		db->out.failed_step = -1;
 		finish_active(db);
 	}
+}
+
+/* The current step failed (r: its result, or NULL): roll back if a transaction
+ * is open, then report. */
+static void step_failed(struct db *db, PGresult *r, const char *msg)
+{
+	struct pgjob *job = &db->active->job;
+	if (db->prev_res) {
+		PQclear(db->prev_res);
+		db->prev_res = NULL;
+	}
+	db->prev = NULL;
+	pgjob_outcome_fail(&db->out, (long)db->step, r, msg);
+	log_debug("db: %s failed at step %zu: %s", job->what, db->step, db->out.error);
+	PGTransactionStatusType ts = PQtransactionStatus(db->conn);
+	if (ts == PQTRANS_INERROR || ts == PQTRANS_INTRANS) {
+		if (!PQsendQuery(db->conn, "ROLLBACK")) {
+			connection_failed(db, "sending ROLLBACK");
+			return;
+		}
+		db->rolling_back = 1;
+		db->step_sent = 1;
+		return;
+	}
+	finish_active(db);
 }
 
 static void drive(struct db *db)
@@ -372,6 +398,11 @@ static void drive(struct db *db)
 			}
 		}
 		if (!db->step_sent) {
+			const char *why;
+			if (pgstep_prepare(&db->active->job.steps[db->step], db->prev, &why) < 0) {
+				step_failed(db, NULL, why);
+				continue;
+			}
 			if (send_step(db) < 0) {
 				connection_failed(db, "sending a query");
 				return;

@@ -35,6 +35,8 @@ static void free_step(struct pgstep *st)
 	free(st->formats);
 	free(st->sql);
 	buf_free(&st->copy);
+	if (st->prepare_free)
+		st->prepare_free(st->prepare_ud);
 }
 
 int pgjob_add_query(struct pgjob *job, const char *sql, int nparams,
@@ -76,6 +78,27 @@ struct buf *pgjob_add_copy(struct pgjob *job, const char *sql)
 	return st ? &st->copy : NULL;
 }
 
+void pgjob_set_prepare(struct pgjob *job, pgstep_prepare_fn fn, void *ud, void (*ud_free)(void *))
+{
+	struct pgstep *st = &job->steps[job->n - 1];
+	st->prepare = fn;
+	st->prepare_ud = ud;
+	st->prepare_free = ud_free;
+}
+
+int pgstep_prepare(struct pgstep *st, const PGresult *prev, const char **why)
+{
+	*why = NULL;
+	if (!st->prepare)
+		return 0;
+	if (st->prepare(st->prepare_ud, st, prev, why) < 0) {
+		if (!*why)
+			*why = "preparing a statement failed";
+		return -1;
+	}
+	return 0;
+}
+
 void pgjob_free(struct pgjob *job)
 {
 	for (size_t i = 0; i < job->n; i++)
@@ -91,20 +114,19 @@ int pgcopy_field(struct buf *b, const char *s, int first)
 		return -1;
 	if (!s)
 		return buf_append(b, "\\N", 2);
-	if (buf_reserve(b, strlen(s)) < 0)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		const char *esc = NULL;
-		switch (*p) {
-		case '\\': esc = "\\\\"; break;
-		case '\t': esc = "\\t"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		}
-		if (esc ? buf_append(b, esc, 2) : buf_putc(b, *p))
+	/* runs of plain characters in one append (per character, this was a fifth of a parse) */
+	for (;;) {
+		size_t n = strcspn(s, "\\\t\n\r");
+		if (n && buf_append(b, s, n) < 0)
 			return -1;
+		s += n;
+		if (!*s)
+			return 0;
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\r";
+		if (buf_append(b, esc, 2) < 0)
+			return -1;
+		s++;
 	}
-	return 0;
 }
 
 const char *pgjob_sqlstate(const struct pgjob_outcome *out)
@@ -154,9 +176,19 @@ int pgjob_run_sync(PGconn *conn, const struct pgjob *job, struct pgjob_outcome *
 	memset(out, 0, sizeof *out);
 	out->failed_step = -1;
 	long want = job->result_step < 0 ? (long)job->n - 1 : job->result_step;
+	PGresult *prev = NULL;   /* the previous step's result, for a prepare function */
 
 	for (size_t i = 0; i < job->n; i++) {
-		const struct pgstep *st = &job->steps[i];
+		struct pgstep *st = &job->steps[i];
+		const char *why;
+		int prepared = pgstep_prepare(st, prev, &why);
+		if (prev && prev != out->result)
+			PQclear(prev);
+		prev = NULL;
+		if (prepared < 0) {
+			pgjob_outcome_fail(out, (long)i, NULL, why);
+			goto fail;
+		}
 		PGresult *r = PQexecParams(conn, st->sql, st->nparams, NULL,
 					   (const char *const *)st->values, st->lengths,
 					   st->formats, 0);
@@ -179,9 +211,10 @@ int pgjob_run_sync(PGconn *conn, const struct pgjob *job, struct pgjob_outcome *
 		}
 		if ((long)i == want)
 			out->result = r;
-		else
-			PQclear(r);
+		prev = r;
 	}
+	if (prev && prev != out->result)
+		PQclear(prev);
 	out->ok = 1;
 	return 0;
 fail:

@@ -14,6 +14,13 @@
 
 enum pgstep_kind { PGSTEP_QUERY, PGSTEP_COPY_IN };
 
+struct pgstep;
+/* Called just before its step is sent, with the result of the step before it
+ * (NULL for the first step): fills in what only the database could say (e.g.
+ * ids a previous statement returned).  Returns 0, or -1 with *why set to fail
+ * the job (it is rolled back).  Called once per run of the job. */
+typedef int (*pgstep_prepare_fn)(void *ud, struct pgstep *st, const PGresult *prev, const char **why);
+
 struct pgstep {
 	enum pgstep_kind kind;
 	char *sql;
@@ -22,6 +29,9 @@ struct pgstep {
 	int *lengths;
 	int *formats;      /* 0 text, 1 binary */
 	struct buf copy;   /* COPY data in text format, for PGSTEP_COPY_IN */
+	pgstep_prepare_fn prepare;       /* optional */
+	void *prepare_ud;                /* owned by the step */
+	void (*prepare_free)(void *ud);
 };
 
 struct pgjob {
@@ -46,6 +56,11 @@ int pgjob_add_query(struct pgjob *job, const char *sql, int nparams,
 		    const char *const *values, const int *lengths, const int *formats);
 /* Append a COPY ... FROM STDIN step; returns the buffer to fill with COPY text rows. */
 struct buf *pgjob_add_copy(struct pgjob *job, const char *sql);
+/* Give the last step added a prepare function; ud is owned by the step from
+ * now on and released with ud_free (may be NULL) when the job is freed. */
+void pgjob_set_prepare(struct pgjob *job, pgstep_prepare_fn fn, void *ud, void (*ud_free)(void *));
+/* Runs a step's prepare function, if any: 0, or -1 with *why set. */
+int pgstep_prepare(struct pgstep *st, const PGresult *prev, const char **why);
 void pgjob_free(struct pgjob *job);
 
 /* Append one field to COPY text-format data: escapes \, tab, newline, CR; NULL -> \N. */
