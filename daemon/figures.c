@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "figures.h"
 #include "log.h"
+#include "strset.h"
 #include "summary.h"
 
 #define EPOCH "date '1970-01-01'"
@@ -40,7 +41,7 @@ static const char ALLOC_SQL[] =
 	"  FROM steady_alloc_monthly($3::date, $4::date)";
 
 static const char ROWS_SQL[] =
-	"SELECT batch_id, staff_key, team_id, contract, fte, caseload,"
+	"SELECT batch_id, staff_id, team_id, contract, fte, caseload,"
 	"       start_date - " EPOCH ", end_date - " EPOCH ", absence_days"
 	"  FROM roster_row WHERE batch_id = ANY($1::bigint[]) ORDER BY batch_id";
 
@@ -68,6 +69,7 @@ struct figures {
 	char *estab_sig;
 	struct cache_entry *cache;
 	size_t ncache;
+	struct strset staff;     /* staff ids, numbered for the engine (the same person in every batch) */
 	/* one sync at a time: a second could see a batch whose rows are still on their way */
 	struct request *active;
 	struct request *queue_head, *queue_tail;
@@ -575,8 +577,14 @@ static void rows_done(void *arg, struct pgjob_outcome *out)
 		if (skip)
 			continue;
 		const char *contract = PQgetvalue(res, i, 3);
+		long staff = strset_add(&f->staff, PQgetvalue(res, i, 1));
+		if (staff < 0 || staff > INT_MAX) {
+			log_error("figures: out of memory numbering staff ids");
+			finish(r, NULL, 503);
+			return;
+		}
 		struct eng_row row = {
-			.staff = atoi(PQgetvalue(res, i, 1)),
+			.staff = (int)staff,
 			.team = team_index(f, atol(PQgetvalue(res, i, 2))),
 			.contract = !strcmp(contract, "agency") ? CONTRACT_AGENCY
 				  : !strcmp(contract, "fixed_term") ? CONTRACT_FIXED_TERM : CONTRACT_PERMANENT,
@@ -762,6 +770,7 @@ void figures_free(struct figures *f)
 	free(f->sources);
 	free(f->teams_sig);
 	free(f->estab_sig);
+	strset_free(&f->staff);
 	engine_free(f->eng);
 	free(f);
 }

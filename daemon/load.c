@@ -14,6 +14,7 @@
 #include "load.h"
 #include "load_alloc.h"
 #include "roster.h"
+#include "strset.h"
 
 static const char STAGE_SQL[] =
 	"CREATE TEMP TABLE steady_in ("
@@ -24,6 +25,115 @@ static const char STAGE_SQL[] =
 static const char COPY_SQL[] =
 	"COPY steady_in (line, staff_id, team, contract, fte, role, caseload,"
 	" start_date, end_date, absence_days) FROM STDIN";
+
+/* The direct path (not a preview, no problems in the file): the rows go
+ * straight into roster_row.  Each row starts with its team as a fixed-width
+ * placeholder, the team value's number in the file (1, 2, ...), which
+ * patch_teams turns into the team id steady_roster_open returned (or -number
+ * for a team it does not know, which steady_roster_close reports). */
+static const char DIRECT_COPY_SQL[] =
+	"COPY roster_row (team_id, line, staff_id, contract, fte, role, caseload,"
+	" start_date, end_date, absence_days) FROM STDIN";
+#define TEAM_FIELD 11   /* "%011ld": any int4, with its sign */
+
+/* The batch row is inserted here, not in PL/pgSQL (see sql/007). */
+static const char OPEN_SQL[] =
+	"WITH o AS (SELECT * FROM steady_roster_open($1, $2::date, $4, $7::text[])),"
+	" b AS (INSERT INTO upload_batch (id, kind, source, as_of, uploaded_by, sha256, original, row_count)"
+	"       SELECT o.batch_id, 'roster', $1, $2::date, $3, $4, $5::bytea, $6::integer"
+	"         FROM o WHERE NOT o.duplicate)"
+	" SELECT batch_id, duplicate, team_ids FROM o";
+
+/* The team values as a PostgreSQL text[] literal. */
+static int team_array(const struct strset *t, struct buf *b)
+{
+	if (buf_putc(b, '{') < 0)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		if ((i && buf_putc(b, ',') < 0) || buf_putc(b, '"') < 0)
+			return -1;
+		for (const char *p = t->v[i]; *p; p++)
+			if (((*p == '"' || *p == '\\') && buf_putc(b, '\\') < 0) || buf_putc(b, *p) < 0)
+				return -1;
+		if (buf_putc(b, '"') < 0)
+			return -1;
+	}
+	return buf_putc(b, '}');
+}
+
+struct team_patch {
+	size_t nteams;
+	int done;
+};
+
+/* prepare function of the COPY step: prev is steady_roster_open's row
+ * (batch_id, duplicate, team_ids). */
+static int patch_teams(void *ud, struct pgstep *st, const PGresult *prev, const char **why)
+{
+	struct team_patch *tp = ud;
+	if (tp->done) {
+		*why = "a roster upload job cannot be run twice";
+		return -1;
+	}
+	tp->done = 1;
+	if (!prev || PQntuples(prev) != 1 || PQnfields(prev) < 3) {
+		*why = "steady_roster_open returned no row";
+		return -1;
+	}
+	if (strcmp(PQgetvalue(prev, 0, 1), "t") == 0) {
+		st->copy.len = 0;   /* a duplicate: nothing is stored */
+		return 0;
+	}
+	long *ids = calloc(tp->nteams ? tp->nteams : 1, sizeof *ids);
+	if (!ids) {
+		*why = "out of memory";
+		return -1;
+	}
+	const char *p = PQgetvalue(prev, 0, 2);
+	size_t n = 0;
+	if (*p == '{')
+		p++;
+	while (*p && *p != '}') {
+		if (n == tp->nteams)
+			goto bad;
+		if (strncmp(p, "NULL", 4) == 0) {
+			ids[n++] = 0;
+			p += 4;
+		} else {
+			char *end;
+			ids[n++] = strtol(p, &end, 10);
+			if (end == p || ids[n - 1] <= 0)
+				goto bad;
+			p = end;
+		}
+		if (*p == ',')
+			p++;
+	}
+	if (n != tp->nteams)
+		goto bad;
+	char *d = st->copy.data;
+	size_t len = st->copy.len;
+	for (size_t pos = 0; pos + TEAM_FIELD <= len;) {
+		char num[24];
+		memcpy(num, d + pos, TEAM_FIELD);
+		num[TEAM_FIELD] = '\0';
+		long k = strtol(num, NULL, 10);
+		if (k < 1 || (size_t)k > n)
+			goto bad;
+		snprintf(num, sizeof num, "%011ld", ids[k - 1] ? ids[k - 1] : -k);
+		memcpy(d + pos, num, TEAM_FIELD);
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		if (!nl)
+			break;
+		pos = (size_t)(nl - d) + 1;
+	}
+	free(ids);
+	return 0;
+bad:
+	free(ids);
+	*why = "steady_roster_open returned unexpected team ids";
+	return -1;
+}
 
 static int valid_source(const char *s)
 {
@@ -50,6 +160,7 @@ static int sha256_hex(const char *data, size_t len, char out[65])
 struct copy_ctx {
 	struct buf *copy;
 	long rows;
+	struct strset *teams;    /* the direct path: the team field is a placeholder */
 };
 
 static int emit_row(void *ud, const struct roster_row *r)
@@ -61,9 +172,22 @@ static int emit_row(void *ud, const struct roster_row *r)
 	snprintf(fte, sizeof fte, "%.4f", r->fte);
 	snprintf(caseload, sizeof caseload, "%d", r->caseload);
 	snprintf(absence, sizeof absence, "%.2f", r->absence_days);
-	if (pgcopy_field(b, line, 1) < 0 ||
-	    pgcopy_field(b, r->staff_id, 0) < 0 ||
-	    pgcopy_field(b, r->team, 0) < 0 ||
+	if (cx->teams) {
+		long k = strset_add(cx->teams, r->team) + 1;   /* numbered from 1 */
+		char num[24];
+		if (k < 1)
+			return -1;
+		snprintf(num, sizeof num, "%011ld", k);
+		if (buf_append(b, num, TEAM_FIELD) < 0 ||
+		    pgcopy_field(b, line, 0) < 0 ||
+		    pgcopy_field(b, r->staff_id, 0) < 0)
+			return -1;
+	} else if (pgcopy_field(b, line, 1) < 0 ||
+		   pgcopy_field(b, r->staff_id, 0) < 0 ||
+		   pgcopy_field(b, r->team, 0) < 0) {
+		return -1;
+	}
+	if (
 	    pgcopy_field(b, contract_name(r->contract), 0) < 0 ||
 	    pgcopy_field(b, fte, 0) < 0 ||
 	    pgcopy_field(b, r->role, 0) < 0 ||
@@ -101,6 +225,114 @@ int load_add_store(const struct load_request *req, struct load_plan *plan)
 		return -1;
 	plan->job.result_step = (long)plan->job.n - 1;
 	return pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL);
+}
+
+/* The rows staged into the temporary table steady_in (a preview, or a file with
+ * problems whose other rows are checked for unknown teams): BEGIN, the table, the
+ * COPY; 0, 1 when the file has problems (the job is freed when no row was
+ * valid), -1 when out of memory (the job is freed). */
+static int prepare_staged(const struct load_request *req, struct load_plan *plan,
+			  struct errlist *errs, struct roster_info *info)
+{
+	struct copy_ctx cx = { NULL, 0, NULL };
+	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||
+	    pgjob_add_query(&plan->job, STAGE_SQL, 0, NULL, NULL, NULL) < 0 ||
+	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
+		goto fail;
+
+	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
+	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, info);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0 && cx.rows == 0) {
+		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
+			goto fail;
+		rc = 1;
+	}
+	plan->rows = cx.rows;
+	if (rc == 1 && cx.rows == 0)
+		load_plan_free(plan);
+	return rc;
+fail:
+	load_plan_free(plan);
+	return -1;
+}
+
+/* A real upload: the rows go straight into roster_row (see DIRECT_COPY_SQL):
+ * BEGIN, steady_roster_open, COPY, steady_roster_close, COMMIT.  A file with
+ * problems is parsed again into the staging table for the unknown-team check. */
+static int prepare_direct(const struct load_request *req, struct load_plan *plan, struct errlist *errs)
+{
+	struct strset teams = STRSET_INIT;
+	struct team_patch *tp = NULL;
+	struct buf copy = BUF_INIT, arr = BUF_INIT;
+	struct copy_ctx cx = { &copy, 0, &teams };
+	/* the COPY text is about 1.4x the file (ISO dates, 4-decimal FTE, the team
+	 * placeholder): one allocation instead of a dozen copies while it grows */
+	if (buf_reserve(&copy, req->len + req->len / 2) < 0)
+		goto fail;
+	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
+	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, &plan->info);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0 && cx.rows == 0) {
+		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
+			goto fail;
+		rc = 1;
+	}
+	if (rc == 1) {
+		buf_free(&copy);
+		strset_free(&teams);
+		if (cx.rows == 0) {
+			plan->rows = 0;
+			return 1;
+		}
+		struct errlist again = ERRLIST_INIT;
+		struct roster_info info;
+		rc = prepare_staged(req, plan, &again, &info);
+		errlist_free(&again);
+		if (rc < 0)
+			return -1;
+		return load_add_team_check(plan, "steady_in") < 0 ? -1 : 1;
+	}
+	plan->rows = cx.rows;
+	char rows[24];
+	snprintf(rows, sizeof rows, "%ld", cx.rows);
+	if (team_array(&teams, &arr) < 0 || !(tp = calloc(1, sizeof *tp)))
+		goto fail;
+	tp->nteams = teams.n;
+	const char *open_params[7] = { req->source, plan->as_of, req->by ? req->by : "unknown",
+				       plan->sha256, req->data, rows, arr.data };
+	int open_lengths[7] = { 0, 0, 0, 0, (int)req->len, 0, 0 };
+	int open_formats[7] = { 0, 0, 0, 0, 1, 0, 0 };
+	const char *close_params[3] = { req->source, req->profile, arr.data };
+	struct buf *dst;
+	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||
+	    pgjob_add_query(&plan->job, "SET LOCAL plan_cache_mode = force_generic_plan", 0, NULL, NULL, NULL) < 0 ||
+	    pgjob_add_query(&plan->job, OPEN_SQL, 7, open_params, open_lengths, open_formats) < 0 ||
+	    !(dst = pgjob_add_copy(&plan->job, DIRECT_COPY_SQL)))
+		goto fail;
+	*dst = copy;
+	memset(&copy, 0, sizeof copy);
+	pgjob_set_prepare(&plan->job, patch_teams, tp, free);
+	tp = NULL;
+	if (pgjob_add_query(&plan->job,
+			    "SELECT batch_id, duplicate FROM steady_roster_close($1, $2, $3::text[])",
+			    3, close_params, NULL, NULL) < 0)
+		goto fail;
+	plan->job.result_step = (long)plan->job.n - 1;
+	if (pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL) < 0)
+		goto fail;
+	buf_free(&arr);
+	strset_free(&teams);
+	return 0;
+fail:
+	free(tp);
+	buf_free(&arr);
+	buf_free(&copy);
+	strset_free(&teams);
+	load_plan_free(plan);
+	return -1;
 }
 
 int load_prepare(const struct load_request *req, struct load_plan *plan, struct errlist *errs)
@@ -154,30 +386,15 @@ int load_prepare(const struct load_request *req, struct load_plan *plan, struct 
 	if (strcmp(req->kind, "allocations") == 0)
 		return load_alloc_prepare(req, plan, errs);
 
-	struct copy_ctx cx = { NULL, 0 };
-	if (pgjob_add_query(&plan->job, "BEGIN", 0, NULL, NULL, NULL) < 0 ||
-	    pgjob_add_query(&plan->job, STAGE_SQL, 0, NULL, NULL, NULL) < 0 ||
-	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
-		goto fail;
-
-	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
-	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, &plan->info);
+	if (!req->dry_run)
+		return prepare_direct(req, plan, errs);
+	struct roster_info info;
+	int rc = prepare_staged(req, plan, errs, &info);
 	if (rc < 0)
-		goto fail;
-	if (rc == 0 && cx.rows == 0) {
-		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
-			goto fail;
-		rc = 1;
-	}
-	if (rc == 1) {
-		if (cx.rows == 0) {
-			load_plan_free(plan);
-			return 1;
-		}
-		plan->rows = cx.rows;
-		return load_add_team_check(plan, "steady_in") < 0 ? -1 : 1;
-	}
-	plan->rows = cx.rows;
+		return -1;
+	plan->info = info;
+	if (rc == 1)
+		return plan->rows == 0 || load_add_team_check(plan, "steady_in") == 0 ? 1 : -1;
 	if (load_add_store(req, plan) < 0)
 		goto fail;
 	return 0;

@@ -159,11 +159,73 @@ static void dry_run_plan(void **state)
 	load_plan_free(&plan);
 	errlist_free(&e);
 
-	/* a real upload ends with steady_upload (duplicate check) and COMMIT */
+	/* a real upload COPYs straight into roster_row between steady_roster_open and
+	 * steady_roster_close (duplicate check, unknown teams), then COMMITs */
 	req.dry_run = 0;
 	assert_int_equal(load_prepare(&req, &plan, &e), 0);
-	assert_non_null(strstr(plan.job.steps[3].sql, "steady_upload"));
-	assert_string_equal(plan.job.steps[4].sql, "COMMIT");
+	assert_int_equal(plan.job.n, 6);
+	assert_non_null(strstr(plan.job.steps[2].sql, "steady_roster_open"));
+	assert_non_null(strstr(plan.job.steps[3].sql, "COPY roster_row"));
+	assert_non_null(strstr(plan.job.steps[4].sql, "steady_roster_close"));
+	assert_int_equal(plan.job.result_step, 4);
+	assert_string_equal(plan.job.steps[5].sql, "COMMIT");
+	load_plan_free(&plan);
+	errlist_free(&e);
+}
+
+/* steady_roster_open's row as the database would send it */
+static PGresult *open_result(const char *dup, const char *ids)
+{
+	PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	PGresAttDesc att[3] = {
+		{ .name = "batch_id", .format = 0 }, { .name = "duplicate", .format = 0 },
+		{ .name = "team_ids", .format = 0 },
+	};
+	assert_true(PQsetResultAttrs(r, 3, att));
+	assert_true(PQsetvalue(r, 0, 0, "12", 2));
+	assert_true(PQsetvalue(r, 0, 1, (char *)dup, 1));
+	assert_true(PQsetvalue(r, 0, 2, (char *)ids, (int)strlen(ids)));
+	return r;
+}
+
+static void direct_team_ids(void **state)
+{
+	(void)state;
+	const char csv[] = "staff_id,team,contract\nA1,ALPHA,permanent\nA2,Beta Team,agency\nA3,ALPHA,perm\n";
+	struct load_request req = { .kind = "roster", .source = "hr", .as_of = "2026-09-30", .by = "t",
+				    .data = csv, .len = sizeof csv - 1 };
+	struct load_plan plan;
+	struct errlist e = ERRLIST_INIT;
+	const char *why;
+
+	/* the distinct team values, in order, are the open step's last parameter */
+	assert_int_equal(load_prepare(&req, &plan, &e), 0);
+	assert_string_equal(plan.job.steps[2].values[6], "{\"ALPHA\",\"Beta Team\"}");
+	PGresult *r = open_result("f", "{7,NULL}");
+	assert_int_equal(pgstep_prepare(&plan.job.steps[3], r, &why), 0);
+	/* known teams get their id, unknown ones minus their number (reported by steady_roster_close) */
+	assert_string_equal(plan.job.steps[3].copy.data,
+			    "00000000007\t2\tA1\tpermanent\t1.0000\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+			    "-0000000002\t3\tA2\tagency\t1.0000\t\\N\t\\N\t\\N\t\\N\t\\N\n"
+			    "00000000007\t4\tA3\tpermanent\t1.0000\t\\N\t\\N\t\\N\t\\N\t\\N\n");
+	/* a job is never patched twice */
+	assert_int_equal(pgstep_prepare(&plan.job.steps[3], r, &why), -1);
+	PQclear(r);
+	load_plan_free(&plan);
+
+	/* a duplicate stores nothing: the COPY is empty */
+	assert_int_equal(load_prepare(&req, &plan, &e), 0);
+	r = open_result("t", "{7,8}");
+	assert_int_equal(pgstep_prepare(&plan.job.steps[3], r, &why), 0);
+	assert_int_equal(plan.job.steps[3].copy.len, 0);
+	PQclear(r);
+	load_plan_free(&plan);
+
+	/* a wrong number of ids fails the job */
+	assert_int_equal(load_prepare(&req, &plan, &e), 0);
+	r = open_result("f", "{7}");
+	assert_int_equal(pgstep_prepare(&plan.job.steps[3], r, &why), -1);
+	PQclear(r);
 	load_plan_free(&plan);
 	errlist_free(&e);
 }
@@ -178,6 +240,7 @@ int main(void)
 		cmocka_unit_test(report),
 		cmocka_unit_test(profile_aliases),
 		cmocka_unit_test(dry_run_plan),
+		cmocka_unit_test(direct_team_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
