@@ -796,6 +796,30 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+#define USER_ADD_SQL "INSERT INTO app_user (name, role, password_hash) VALUES ($1, $2, $3) " \
+	"RETURNING json_build_object('name', name, 'role', role)::text"
+
+struct user_add_ctx {
+	struct auth_api *a;
+	struct evhttp_request *req;
+	char name[65];
+	char role[16];
+};
+
+static void user_add_hashed(void *arg, const char *hash)
+{
+	struct user_add_ctx *c = arg;
+	if (!hash) {
+		http_reply_error(c->req, 500, "out of memory");
+	} else {
+		const char *p[3] = { c->name, c->role, hash };
+		char detail[100];
+		snprintf(detail, sizeof detail, "%s as %s", c->name, c->role);
+		admin_submit(c->a, c->req, 201, NULL, USER_ADD_SQL, 3, p, "user-add", detail);
+	}
+	free(c);
+}
+
 static void handle_users(struct evhttp_request *req, void *arg)
 {
 	struct auth_api *a = arg;
@@ -823,7 +847,6 @@ static void handle_users(struct evhttp_request *req, void *arg)
 	body = json_body(req);
 	const char *name = json_str(body, "name"), *role = json_str(body, "role"), *pw = json_str(body, "password");
 	enum auth_level level;
-	char hash[AUTH_PWHASH_LEN];
 	if (!name || !auth_name_valid(name) || !role || auth_role_parse(role, &level) < 0 || level < AUTH_VIEWER) {
 		http_reply_error(req, 422, "name ([A-Za-z0-9._@-], up to 64) and role (viewer, hr or admin) are required");
 		goto done;
@@ -832,15 +855,25 @@ static void handle_users(struct evhttp_request *req, void *arg)
 		http_reply_error(req, 422, auth_password_problem(pw));
 		goto done;
 	}
-	if (pw && auth_password_hash(pw, hash) < 0) {
-		http_reply_error(req, 500, "out of memory");
+	if (pw) {
+		/* argon2id on the worker thread; stored when the hash comes back */
+		struct user_add_ctx *c = calloc(1, sizeof *c);
+		if (c) {
+			c->a = a;
+			c->req = req;
+			snprintf(c->name, sizeof c->name, "%s", name);
+			snprintf(c->role, sizeof c->role, "%s", role);
+		}
+		if (!c || pwworker_hash(a->pw, pw, user_add_hashed, c) < 0) {
+			free(c);
+			http_reply_error(req, 500, "out of memory");
+		}
 		goto done;
 	}
-	const char *p[3] = { name, role, pw ? hash : NULL };
+	const char *p[3] = { name, role, NULL };
 	char detail[100];
 	snprintf(detail, sizeof detail, "%s as %s", name, role);
-	admin_submit(a, req, 201, NULL, "INSERT INTO app_user (name, role, password_hash) VALUES ($1, $2, $3) "
-		     "RETURNING json_build_object('name', name, 'role', role)::text", 3, p, "user-add", detail);
+	admin_submit(a, req, 201, NULL, USER_ADD_SQL, 3, p, "user-add", detail);
 done:
 	if (body) {
 		cJSON *pv = cJSON_GetObjectItemCaseSensitive(body, "password");

@@ -1,5 +1,6 @@
 /*
- * pwworker.c -- password verification off the event loop (see pwworker.h).
+ * pwworker.c -- password hashing and verification off the event loop (see
+ * pwworker.h).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* pipe2 */
@@ -18,10 +19,12 @@
 
 struct pw_job {
 	struct pw_job *next;
-	char *hash;
+	char *hash;              /* verify: the stored hash; hash: NULL */
 	char *password;
-	int ok;
-	pwworker_cb cb;
+	int ok;                  /* verify: it matches; hash: `out` holds the hash */
+	char out[AUTH_PWHASH_LEN];
+	pwworker_cb verify_cb;   /* exactly one of the two is set */
+	pwworker_hash_cb hash_cb;
 	void *arg;
 };
 
@@ -64,6 +67,7 @@ static struct pw_job *list_pop(struct job_list *l)
 
 static void job_free(struct pw_job *j)
 {
+	sodium_memzero(j->out, sizeof j->out);
 	if (j->password) {
 		sodium_memzero(j->password, strlen(j->password));
 		free(j->password);
@@ -86,7 +90,10 @@ static void *worker_main(void *arg)
 		struct pw_job *j = list_pop(&w->pending);
 		pthread_mutex_unlock(&w->mu);
 
-		j->ok = auth_password_verify(j->hash, j->password) == 0;
+		if (j->hash)
+			j->ok = auth_password_verify(j->hash, j->password) == 0;
+		else
+			j->ok = auth_password_hash(j->password, j->out) == 0;
 		sodium_memzero(j->password, strlen(j->password));
 
 		pthread_mutex_lock(&w->mu);
@@ -112,7 +119,10 @@ static void on_ready(evutil_socket_t fd, short what, void *arg)
 	w->done.head = w->done.tail = NULL;
 	pthread_mutex_unlock(&w->mu);
 	for (struct pw_job *j; (j = list_pop(&done));) {
-		j->cb(j->arg, j->ok);
+		if (j->verify_cb)
+			j->verify_cb(j->arg, j->ok);
+		else
+			j->hash_cb(j->arg, j->ok ? j->out : NULL);
 		job_free(j);
 	}
 }
@@ -173,16 +183,18 @@ void pwworker_free(struct pwworker *w)
 	free(w);
 }
 
-int pwworker_verify(struct pwworker *w, const char *hash, const char *password, pwworker_cb cb, void *arg)
+static int submit(struct pwworker *w, const char *hash, const char *password, pwworker_cb verify_cb,
+		  pwworker_hash_cb hash_cb, void *arg)
 {
 	struct pw_job *j = calloc(1, sizeof *j);
 	if (!j)
 		goto oom;
-	j->hash = strdup(hash);
+	j->hash = hash ? strdup(hash) : NULL;
 	j->password = strdup(password);
-	if (!j->hash || !j->password)
+	if ((hash && !j->hash) || !j->password)
 		goto oom;
-	j->cb = cb;
+	j->verify_cb = verify_cb;
+	j->hash_cb = hash_cb;
 	j->arg = arg;
 	pthread_mutex_lock(&w->mu);
 	list_push(&w->pending, j);
@@ -190,8 +202,18 @@ int pwworker_verify(struct pwworker *w, const char *hash, const char *password, 
 	pthread_mutex_unlock(&w->mu);
 	return 0;
 oom:
-	log_error("pwworker: out of memory queueing a password check");
+	log_error("pwworker: out of memory queueing a password job");
 	if (j)
 		job_free(j);
 	return -1;
+}
+
+int pwworker_verify(struct pwworker *w, const char *hash, const char *password, pwworker_cb cb, void *arg)
+{
+	return submit(w, hash, password, cb, NULL, arg);
+}
+
+int pwworker_hash(struct pwworker *w, const char *password, pwworker_hash_cb cb, void *arg)
+{
+	return submit(w, NULL, password, NULL, cb, arg);
 }

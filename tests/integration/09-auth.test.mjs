@@ -241,6 +241,19 @@ test('users over the admin API; proxy authentication only from a trusted proxy',
   r = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'weak', role: 'hr', password: 'short' }) });
   assert.equal(r.status, 422);
   await r.arrayBuffer();
+  // with a password (hashed on the worker thread, then stored): the user can sign in with it
+  const mkUser = (name) => fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, role: 'hr', password: 'api password 123' }) });
+  r = await mkUser('api.hr');
+  assert.deepEqual([r.status, await r.json()], [201, { name: 'api.hr', role: 'hr' }]);
+  r = await mkUser('api.hr');
+  assert.equal(r.status, 409, 'the same name again, after hashing: 409');
+  await r.arrayBuffer();
+  const viaApi = await login(base, 'api.hr', 'api password 123');
+  assert.deepEqual([viaApi.status, viaApi.body.role], [200, 'hr']);
+  assert.equal((await login(base, 'api.hr', 'api password 124')).status, 401);
+  r = await fetch(`${base}/api/v1/users/api.hr`, { method: 'DELETE' });
+  assert.equal(r.status, 200);
+  await r.arrayBuffer();
   // the test runs on 127.0.0.1, configured as the trusted proxy
   r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { 'x-remote-user': 'sso.user' } });
   assert.deepEqual(await r.json(), { user: 'sso.user', role: 'viewer' });

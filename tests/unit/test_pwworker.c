@@ -1,12 +1,13 @@
-/* pwworker: password checks run on the worker thread, their callbacks on the
- * loop's thread, in the order queued, with the right answers; a worker freed
- * with checks still queued drops them without calling back. */
+/* pwworker: password checks and hashing run on the worker thread, their
+ * callbacks on the loop's thread, in the order queued, with the right answers;
+ * a worker freed with checks still queued drops them without calling back. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "auth.h"
@@ -68,6 +69,46 @@ static void test_checks(void **state)
 	event_base_free(base);
 }
 
+struct hashed {
+	char hash[AUTH_PWHASH_LEN];
+	int calls;
+	int wrong_thread;
+	pthread_t loop_thread;
+	struct event_base *base;
+};
+
+static void on_hashed(void *arg, const char *hash)
+{
+	struct hashed *h = arg;
+	if (!pthread_equal(pthread_self(), h->loop_thread))
+		h->wrong_thread = 1;
+	h->calls++;
+	if (hash)
+		snprintf(h->hash, sizeof h->hash, "%s", hash);
+	event_base_loopbreak(h->base);
+}
+
+/* a hash made on the thread verifies on the loop (and not for another password) */
+static void test_hash(void **state)
+{
+	(void)state;
+	assert_int_equal(auth_init(), 0);
+	struct event_base *base = event_base_new();
+	assert_non_null(base);
+	struct pwworker *w = pwworker_new(base);
+	assert_non_null(w);
+	struct hashed h = { .loop_thread = pthread_self(), .base = base };
+	assert_int_equal(pwworker_hash(w, "a new password 1", on_hashed, &h), 0);
+	assert_int_equal(event_base_dispatch(base), 0);
+	assert_int_equal(h.calls, 1);
+	assert_false(h.wrong_thread);
+	assert_true(strncmp(h.hash, "$argon2id$", 10) == 0);
+	assert_int_equal(auth_password_verify(h.hash, "a new password 1"), 0);
+	assert_int_equal(auth_password_verify(h.hash, "a new password 2"), -1);
+	pwworker_free(w);
+	event_base_free(base);
+}
+
 static void test_free_with_queued_checks(void **state)
 {
 	(void)state;
@@ -92,6 +133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_free_with_queued_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
