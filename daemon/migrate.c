@@ -50,7 +50,7 @@ static const struct migration *find_migration(int version)
  * has: an edited migration would leave this database without what the edit
  * added (an old database never runs it again).  Rows recorded before the
  * checksums were kept get this build's checksum. */
-static int check_applied(PGconn *conn)
+static int check_applied(PGconn *conn, unsigned char *applied, int napplied)
 {
 	int rc = -1;
 	PGresult *r = PQexec(conn, "SELECT version, name, sha256, applied_at::date FROM steady_schema_version ORDER BY version");
@@ -59,8 +59,11 @@ static int check_applied(PGconn *conn)
 		goto fail;
 	}
 	for (int i = 0; i < PQntuples(r); i++) {
-		const struct migration *m = find_migration(atoi(PQgetvalue(r, i, 0)));
+		int v = atoi(PQgetvalue(r, i, 0));
+		const struct migration *m = find_migration(v);
 		char sha[65];
+		if (v > 0 && v < napplied)
+			applied[v] = 1;
 		if (!m)
 			continue; /* newer than this build: migrate_apply refuses it */
 		if (sql_sha256(m->sql, sha) < 0)
@@ -118,6 +121,12 @@ int migrate_current(PGconn *conn)
 int migrate_apply(PGconn *conn)
 {
 	int applied = 0;
+	int napplied = migrate_latest() + 1;
+	unsigned char *done = calloc((size_t)napplied, 1);
+	if (!done) {
+		log_error("migrate: out of memory");
+		return -1;
+	}
 	if (exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "taking the migration lock") < 0)
 		return -1;
 	if (exec_ok(conn,
@@ -128,7 +137,7 @@ int migrate_apply(PGconn *conn)
 		    "creating steady_schema_version") < 0 ||
 	    exec_ok(conn, "ALTER TABLE steady_schema_version ADD COLUMN IF NOT EXISTS sha256 text",
 		    "adding checksums to steady_schema_version") < 0 ||
-	    check_applied(conn) < 0)
+	    check_applied(conn, done, napplied) < 0)
 		goto fail;
 	int current = migrate_current(conn);
 	if (current < 0)
@@ -139,8 +148,11 @@ int migrate_apply(PGconn *conn)
 		goto fail;
 	}
 	for (const struct migration *m = steady_migrations; m->version; m++) {
-		if (m->version <= current)
+		if (done[m->version])
 			continue;
+		if (m->version < current)
+			log_warn("migrate: %s is applied after version %d (it was added below a newer one: "
+				 "a development database)", m->name, current);
 		if (exec_ok(conn, "BEGIN", "BEGIN") < 0)
 			goto fail;
 		PGresult *r = PQexec(conn, m->sql);
@@ -173,8 +185,10 @@ int migrate_apply(PGconn *conn)
 		applied++;
 	}
 	exec_ok(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "releasing the migration lock");
+	free(done);
 	return applied;
 fail:
 	exec_ok(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "releasing the migration lock");
+	free(done);
 	return -1;
 }

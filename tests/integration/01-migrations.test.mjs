@@ -89,3 +89,14 @@ test('an applied migration that differs from the build is refused, naming it', {
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(await psql(env.db, 'SELECT sha256 FROM steady_schema_version WHERE version = 2'), want[1].split('|')[1]);
 });
+
+test('a migration missing below the newest applied one is applied, not skipped', { timeout: 120_000 }, async (t) => {
+  const env = await setup(t);
+  // as if 005 had been added to sql/ after 006+ were applied: its record is missing, its objects are
+  // there, so applying it again fails on the first CREATE TABLE: migrate says so (before, it skipped it)
+  await psql(env.db, 'DELETE FROM steady_schema_version WHERE version = 5');
+  const r = await steadyctl(env.db, ['migrate']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /005_alerts is applied after version \d+/);
+  assert.match(r.stderr, /migrate: 005_alerts failed: .*already exists/);
+});
