@@ -12,21 +12,8 @@ set -euo pipefail
 db=${1:?usage: bench/load_bench.sh CONNINFO [ROWS] [RUNS]}
 rows=${2:-100000}
 runs=${3:-5}
-top=$(cd "$(dirname "$0")/.." && pwd)
-STEADYD=${STEADYD:-$top/build/daemon/steadyd}
-STEADYCTL=${STEADYCTL:-$top/build/daemon/steadyctl}
-tmp=$(mktemp -d /tmp/steady-load-bench.XXXXXX)
-daemon_pid=
-cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-"$STEADYCTL" --db "$db" migrate >/dev/null
-for i in $(seq 1 20); do
-	"$STEADYCTL" --db "$db" team add "T$i" "Team $i" --area "Area $(( (i - 1) / 5 + 1 ))" >/dev/null 2>&1 || true
-done
+. "$(dirname "$0")/lib.sh"
+bench_init load-bench "$db"
 
 # A realistic extract: every column, UK dates, a few leavers, agency and part-time staff.
 f=$tmp/roster.csv
@@ -48,7 +35,7 @@ echo "roster: $rows rows, $bytes bytes ($f)"
 psql -X -q -d "$db" -c "DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain (staff_id text, team text, contract text, fte numeric, role text, caseload integer, start_date date, end_date date, absence_days numeric)" >/dev/null
 
 # steadyd on a free port
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$STEADYD" --listen "127.0.0.1:$port" --db "$db" --log-level warn >"$tmp/steadyd.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -13,21 +13,8 @@
 set -euo pipefail
 db=${1:?usage: bench/start_bench.sh CONNINFO [RUNS]}
 runs=${2:-5}
-top=$(cd "$(dirname "$0")/.." && pwd)
-STEADYD=${STEADYD:-$top/build/daemon/steadyd}
-STEADYCTL=${STEADYCTL:-$top/build/daemon/steadyctl}
-tmp=$(mktemp -d /tmp/steady-start-bench.XXXXXX)
-daemon_pid=
-cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-"$STEADYCTL" --db "$db" migrate >/dev/null
-for i in $(seq 1 20); do
-	"$STEADYCTL" --db "$db" team add "T$i" "Team $i" --area "Area $(( (i - 1) / 5 + 1 ))" >/dev/null 2>&1 || true
-done
+. "$(dirname "$0")/lib.sh"
+bench_init start-bench "$db"
 
 last=
 loaded=$(psql -X -At -d "$db" -c "SELECT count(*) FROM upload_batch WHERE source = 'startbench' AND status = 'loaded'")
@@ -51,7 +38,7 @@ rows=$(psql -X -At -d "$db" -c "SELECT count(*) FROM roster_row r JOIN upload_ba
 echo "history: $rows loaded roster rows in $(psql -X -At -d "$db" -c "SELECT count(*) FROM upload_batch WHERE status = 'loaded'") batches; newest as-of $last"
 
 tok=$("$STEADYCTL" --db "$db" token add "start-bench-$$" --role viewer | cut -f2)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 : > "$tmp/ref"; : > "$tmp/start"; : > "$tmp/rss"
 for r in $(seq 1 "$runs"); do
 	t0=$(now)
