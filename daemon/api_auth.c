@@ -40,6 +40,7 @@ struct auth_api {
 	struct db *db;
 	struct pwworker *pw;  /* argon2id checks on a thread: never on the loop */
 	int session_idle;
+	int session_max;
 	enum metrics_mode metrics;
 	char *proxies;        /* "a b c" */
 	char *proxy_header;   /* NULL = off */
@@ -87,6 +88,7 @@ static int set_copy(char **dst, const char *v)
 int auth_api_configure(struct auth_api *a, const struct config *cfg)
 {
 	a->session_idle = cfg->session_idle_seconds > 0 ? cfg->session_idle_seconds : 43200;
+	a->session_max = cfg->session_max_seconds > 0 ? cfg->session_max_seconds : 604800;
 	a->metrics = METRICS_LOOPBACK;
 	if (cfg->metrics_access && !strcmp(cfg->metrics_access, "public"))
 		a->metrics = METRICS_PUBLIC;
@@ -216,6 +218,7 @@ struct authz_ctx {
 	"UPDATE app_session s SET last_seen = now() FROM app_user u " \
 	"WHERE s.id_hash = $1 AND u.id = s.user_id AND NOT u.disabled " \
 	"AND s.last_seen > now() - make_interval(secs => $2::int) " \
+	"AND s.created_at > now() - make_interval(secs => $3::int) " \
 	"RETURNING u.name, u.role, s.csrf"
 #define API_TOKEN_SQL \
 	"SELECT 'token:' || label, role, NULL FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL"
@@ -303,9 +306,9 @@ static void authorize(struct http_authz *az, void *ud)
 	struct evhttp_request *req = http_authz_request(az);
 	const char *path = http_authz_path(az);
 	enum auth_level need = auth_required(http_authz_is_read(az), path);
-	char token[AUTH_TOKEN_LEN + 8], hash[AUTH_HASH_LEN], idle[16];
+	char token[AUTH_TOKEN_LEN + 8], hash[AUTH_HASH_LEN], idle[16], max_age[16];
 	const char *sql = NULL;
-	const char *params[2] = { hash, idle };
+	const char *params[3] = { hash, idle, max_age };
 	int nparams = 1;
 	enum cred cred = CRED_API;
 
@@ -353,8 +356,9 @@ static void authorize(struct http_authz *az, void *ud)
 		   auth_token_wellformed(token)) {
 		auth_token_hash(token, hash);
 		snprintf(idle, sizeof idle, "%d", a->session_idle);
+		snprintf(max_age, sizeof max_age, "%d", a->session_max);
 		sql = SESSION_SQL;
-		nparams = 2;
+		nparams = 3;
 		cred = CRED_SESSION;
 	} else if ((display_from_query(a, req, 0, token, sizeof token), token[0]) ||
 		   (auth_cookie_get(cookies, DISPLAY_COOKIE, token, sizeof token) == 0 &&

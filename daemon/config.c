@@ -31,6 +31,7 @@ void config_defaults(struct config *c)
 	c->alert_give_up_seconds = 86400;
 	c->alert_backoff_max_seconds = 300;
 	c->session_idle_seconds = 43200;
+	c->session_max_seconds = 604800;
 }
 
 static int set_str(char **dst, const char *v)
@@ -151,12 +152,12 @@ int config_set(struct config *c, const char *key, const char *value, const char 
 		*secs[i].dst = (int)n;
 		return 0;
 	}
-	if (!strcmp(key, "session_idle_seconds")) {
+	if (!strcmp(key, "session_idle_seconds") || !strcmp(key, "session_max_seconds")) {
 		if (parse_size(value, 60, 366u * 86400u, &n) < 0) {
 			*why = "must be a number of seconds from 60 to 31622400";
 			return 1;
 		}
-		c->session_idle_seconds = (int)n;
+		*(key[8] == 'i' ? &c->session_idle_seconds : &c->session_max_seconds) = (int)n;
 		return 0;
 	}
 	if (!strcmp(key, "metrics_access")) {

@@ -33,6 +33,7 @@ struct config {
 	char *dashboard_url;       /* http(s) URL shown in email notifications; NULL = none */
 	/* access control (api_auth.c); reloaded on SIGHUP */
 	int session_idle_seconds;  /* a session unused this long expires; default 43200 (12 h) */
+	int session_max_seconds;   /* a session this old expires, used or not; default 604800 (7 days) */
 	char *metrics_access;      /* loopback (default) | public | admin */
 	char *trusted_proxies;     /* addresses (space or comma separated) whose proxy headers count */
 	char *proxy_user_header;   /* e.g. X-Remote-User; NULL/empty = proxy authentication off */

@@ -135,6 +135,18 @@ test('sessions: login, me, CSRF-protected upload, logout; wrong passwords thrott
   r = await fetchRaw(`${base}/api/v1/users`, { headers: { cookie: h.cookie } });
   assert.equal(r.status, 403);
   await r.arrayBuffer();
+  // a session signed in longer ago than session_max_seconds (7 days by default) ends, however busy;
+  // one of 6 days 23 hours still works
+  const h2 = await login(base, 'harry', 'hr password 123');
+  await psql(env.db, "UPDATE app_session SET created_at = now() - interval '6 days 23 hours'");
+  r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { cookie: h2.cookie } });
+  assert.equal(r.status, 200);
+  await r.arrayBuffer();
+  await psql(env.db, "UPDATE app_session SET created_at = now() - interval '7 days 1 minute'");
+  r = await fetchRaw(`${base}/api/v1/auth/me`, { headers: { cookie: h2.cookie } });
+  assert.equal(r.status, 401);
+  await r.arrayBuffer();
+  await psql(env.db, "UPDATE app_session SET created_at = now()");
 
   // logout needs the CSRF token too, then the session is gone
   r = await fetchRaw(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: h.cookie } });
@@ -157,7 +169,7 @@ test('sessions: login, me, CSRF-protected upload, logout; wrong passwords thrott
   assert.doesNotMatch(d.logs(), /wrong password|hr password 123/);
   assert.doesNotMatch(d.logs(), new RegExp(sid));
   const audit = await psql(env.db, "SELECT action FROM audit_log WHERE who = 'harry' AND action <> 'upload' ORDER BY id");
-  assert.deepEqual(audit.split('\n'), ['login', 'logout', 'login-failed', 'login-failed', 'login-failed']);
+  assert.deepEqual(audit.split('\n'), ['login', 'login', 'logout', 'login-failed', 'login-failed', 'login-failed']);
   // uploads reach the audit log from the database itself (trigger), whoever stored them
   assert.equal(Number(await psql(env.db, "SELECT count(*) FROM audit_log WHERE action = 'upload' AND detail LIKE 'batch %: roster from hr as of 2026-09-30, % rows'")), 1);
 
