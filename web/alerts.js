@@ -21,6 +21,7 @@
 
   const $ = function (sel) { return document.querySelector(sel); };
   let rulesCache = [];
+  let leaving = false;
 
   function el(tag, attrs, children) {
     const e = document.createElement(tag);
@@ -35,10 +36,14 @@
     return e;
   }
 
-  function status(msg, isError) {
+  /* the status line; fromLoad: a failure of the periodic refresh, which the next good refresh clears
+     (a failed action's message stays until the next action) */
+  let statusFromLoad = false;
+  function status(msg, isError, fromLoad) {
     const s = $('#status');
     s.textContent = msg;
     s.className = isError ? 'status error' : 'status';
+    statusFromLoad = !!fromLoad;
   }
 
   function csrf() {
@@ -53,9 +58,17 @@
     if (token && method !== 'GET') headers['X-CSRF-Token'] = token;
     const res = await fetch(url, { method: method, headers: headers, credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 401) {
+      /* signed out (or the session ended): to the login page, which sends the user back here;
+         nothing more happens on this page (the promise never settles) */
+      if (!leaving) {
+        leaving = true;
+        window.location.assign('login.html?next=' + encodeURIComponent(window.location.pathname));
+      }
+      return new Promise(function () {});
+    }
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
-    if (res.status === 401) { window.location.href = 'login.html'; }
     return { status: res.status, ok: res.ok, data: data };
   }
 
@@ -99,7 +112,7 @@
     btn.addEventListener('click', async function () {
       if (!input.value.trim()) { input.focus(); status('An acknowledgement needs a comment.', true); return; }
       const r = await api('POST', 'api/v1/alerts/' + a.id + '/ack', { comment: input.value.trim() });
-      if (r.ok) { status('Alert acknowledged.'); load(); } else status((r.data && r.data.error) || 'Acknowledge failed', true);
+      if (r.ok) { status('Alert acknowledged.'); load('Alert acknowledged.'); } else status((r.data && r.data.error) || 'Acknowledge failed', true);
     });
     return el('td', null, [el('div', { class: 'ack' }, [input, btn])]);
   }
@@ -167,7 +180,7 @@
         del.addEventListener('click', async function () {
           const q = new URLSearchParams({ figure: r.figure, team: r.team });
           const res = await api('DELETE', 'api/v1/rules?' + q.toString());
-          if (res.ok) { status('Override removed.'); load(); } else status((res.data && res.data.error) || 'Failed', true);
+          if (res.ok) { status('Override removed.'); load('Override removed.'); } else status((res.data && res.data.error) || 'Failed', true);
         });
         cells[cells.length - 1].appendChild(del);
       }
@@ -202,7 +215,7 @@
       body.pending = parseInt(f.pending.value, 10);
       const res = await api('PUT', 'api/v1/rules', body);
       const list = $('#rule-problems');
-      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); status('Rule saved.'); load(); } else problems(list, res);
+      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); status('Rule saved.'); load('Rule saved.'); } else problems(list, res);
     });
   }
 
@@ -218,7 +231,7 @@
       del.addEventListener('click', async function () {
         if (!window.confirm('Delete receiver ' + r.name + '? Undelivered notifications to it are dropped.')) return;
         const res = await api('DELETE', 'api/v1/receivers/' + r.id);
-        if (res.ok) { status('Receiver deleted.'); load(); } else status((res.data && res.data.error) || 'Failed', true);
+        if (res.ok) { status('Receiver deleted.'); load('Receiver deleted.'); } else status((res.data && res.data.error) || 'Failed', true);
       });
       return el('tr', null, [
         el('td', { text: r.name + (r.enabled ? '' : ' (disabled)') }),
@@ -241,11 +254,12 @@
         name: f.name.value.trim(), kind: f.kind.value, url: f.url.value.trim(), timeout_ms: parseInt(f.timeout_ms.value, 10),
       });
       const list = $('#receiver-problems');
-      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); f.reset(); status('Receiver added.'); load(); } else problems(list, res);
+      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); f.reset(); status('Receiver added.'); load('Receiver added.'); } else problems(list, res);
     });
   }
 
-  async function load() {
+  /* done: what the action that asked for this refresh did, shown instead of "Updated ..." */
+  async function load(done) {
     try {
       const [a, r, x] = await Promise.all([api('GET', 'api/v1/alerts?limit=100'), api('GET', 'api/v1/rules'), api('GET', 'api/v1/receivers')]);
       if (a.ok) renderAlerts(a.data);
@@ -257,10 +271,11 @@
       $('#h-receivers').parentNode.hidden = readonly;
       $('#rule-form').hidden = readonly;
       const bad = [a, r, x].filter(function (q) { return !q.ok && !(q === x && readonly); });
-      if (bad.length) status('Some sections could not be loaded (HTTP ' + bad.map(function (q) { return q.status; }).join(', ') + ').', true);
-      else if (!$('#status').classList.contains('error')) status('Updated ' + new Date().toLocaleTimeString('en-GB'));
+      if (bad.length) status('Some sections could not be loaded (HTTP ' + bad.map(function (q) { return q.status; }).join(', ') + ').', true, true);
+      else if (done) status(done);
+      else if (statusFromLoad || !$('#status').classList.contains('error')) status('Updated ' + new Date().toLocaleTimeString('en-GB'));
     } catch (e) {
-      status('Cannot reach the server: ' + e.message, true);
+      status('Cannot reach the server: ' + e.message, true, true);
     }
   }
 
@@ -268,6 +283,6 @@
     setupRuleForm();
     setupReceiverForm();
     load();
-    window.setInterval(load, 15000);
+    window.setInterval(function () { load(); }, 15000);
   });
 }());
