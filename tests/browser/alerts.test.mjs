@@ -28,8 +28,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { test, setup, upload, getJson, addUser, psql, TEAMS } from '../integration/lib.mjs';
+import { test, setup, upload, getJson, addUser, psql, TEAMS, until } from '../integration/lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'out');
@@ -49,16 +48,6 @@ function roster() {
   for (let i = 1; i <= 2; i++) s += `BG${i},BRAVO,agency,1.0\n`;
   for (let i = 1; i <= 10; i++) s += `CP${i},CHARLIE,permanent,1.0\n`;
   return s;
-}
-
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** A daemon with the three teams, users alice (admin) and vera (viewer), and the two alerts fired. */

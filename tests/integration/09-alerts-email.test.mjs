@@ -13,7 +13,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { test, setup, startDaemon, steadyctl, steadyctlOk, psql, ROOT } from './lib.mjs';
+import { test, setup, startDaemon, steadyctl, steadyctlOk, psql, ROOT, until, uploadCtl } from './lib.mjs';
 
 const TEAMS = [
   { code: 'ASSESS', name: 'Assessment', area: 'Front door' },
@@ -31,27 +31,6 @@ function rosterAgency() {
   let s = 'staff_id,team,contract,fte\n';
   for (let i = 1; i <= 5; i++) s += `G${i},ASSESS,agency,1.0\n`;
   return s;
-}
-
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function uploadCtl(db, source, csv) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steady-alert-'));
-  const f = path.join(dir, `${source}.csv`);
-  writeFileSync(f, csv);
-  try {
-    await steadyctlOk(db, ['upload', '--kind', 'roster', '--source', source, '--as-of', '2026-09-30', f]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** A directory with a `sendmail` link to the fake; mode: "ok", "fail N", "always", "hang". */

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import os from 'node:os';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { test, setup, startDaemon, steadyctlOk, psql, freePort } from './lib.mjs';
+import { test, setup, startDaemon, psql, freePort, until, uploadCtl } from './lib.mjs';
 
 const TEAMS = [
   { code: 'ASSESS', name: 'Assessment', area: 'Front door' },
@@ -50,27 +50,6 @@ function receiver({ failures = 2, port = 0 } = {}) {
     ok: () => requests.filter((r) => r.status === 200),
     close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }),
   })));
-}
-
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function uploadCtl(db, source, csv) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steady-alert-'));
-  const f = path.join(dir, `${source}.csv`);
-  writeFileSync(f, csv);
-  try {
-    await steadyctlOk(db, ['upload', '--kind', 'roster', '--source', source, '--as-of', '2026-09-30', f]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('red agency level: one alert, one delivery after two failures, two daemons', { timeout: 90_000 }, async (t) => {

@@ -459,6 +459,29 @@ async function bodyOf(r) {
   try { return JSON.parse(text); } catch { return text; }
 }
 
+/** Polls fn (every 100 ms) until it returns something truthy, which is returned; throws after ms. */
+export async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** `steadyctl upload` of a roster given as text, as at as_of (default 2026-09-30). */
+export async function uploadCtl(db, source, csv, asOf = '2026-09-30') {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steady-upload-'));
+  const f = path.join(dir, `${source}.csv`);
+  writeFileSync(f, csv);
+  try {
+    await steadyctlOk(db, ['upload', '--kind', 'roster', '--source', source, '--as-of', asOf, f]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function readData(name) {
   return readFileSync(path.join(DATA, name));
 }
