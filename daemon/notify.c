@@ -249,41 +249,14 @@ static int ascii(const char *s)
 	return 1;
 }
 
-/* "Name: value" folded at spaces so that lines stay within 78 characters
- * where the words allow (value: printable ASCII). */
-static int put_folded(struct buf *b, const char *name, const char *value)
+/* The words of text (split at spaces) on lines of at most `width` columns
+ * where the words allow, the first line starting at column `col`, ending with
+ * a line break.  fold: every word is preceded by a space, so a broken line goes
+ * on with white space (RFC 5322 header folding); otherwise a new line starts
+ * flush with its first word. */
+static int put_words(struct buf *b, const char *text, size_t width, size_t col, int fold)
 {
-	size_t col = strlen(name) + 1;
 	int first = 1;
-	if (buf_printf(b, "%s:", name) < 0)
-		return -1;
-	for (const char *p = value; *p;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *end = strchr(p, ' ');
-		if (!end)
-			end = p + strlen(p);
-		size_t w = (size_t)(end - p);
-		if (!first && col + 1 + w > 78) {
-			if (buf_putc(b, '\n') < 0)
-				return -1;
-			col = 0;
-		}
-		if (buf_putc(b, ' ') < 0 || buf_append(b, p, w) < 0)
-			return -1;
-		col += 1 + w;
-		first = 0;
-		p = end;
-	}
-	return buf_putc(b, '\n');
-}
-
-/* text wrapped at spaces into lines of at most `width` characters where the words allow */
-static int put_wrapped(struct buf *b, const char *text, size_t width)
-{
-	size_t col = 0;
 	for (const char *p = text; *p;) {
 		while (*p == ' ')
 			p++;
@@ -293,17 +266,34 @@ static int put_wrapped(struct buf *b, const char *text, size_t width)
 		if (!end)
 			end = p + strlen(p);
 		size_t w = (size_t)(end - p);
-		if (col && col + 1 + w > width) {
+		if (!first && col > 0 && col + 1 + w > width) {
 			if (buf_putc(b, '\n') < 0)
 				return -1;
 			col = 0;
 		}
-		if ((col && buf_putc(b, ' ') < 0) || buf_append(b, p, w) < 0)
+		int space = fold || col > 0;
+		if ((space && buf_putc(b, ' ') < 0) || buf_append(b, p, w) < 0)
 			return -1;
-		col += (col ? 1 : 0) + w;
+		col += (size_t)space + w;
+		first = 0;
 		p = end;
 	}
 	return buf_putc(b, '\n');
+}
+
+/* "Name: value" folded at spaces so that lines stay within 78 characters
+ * where the words allow (value: printable ASCII). */
+static int put_folded(struct buf *b, const char *name, const char *value)
+{
+	if (buf_printf(b, "%s:", name) < 0)
+		return -1;
+	return put_words(b, value, 78, strlen(name) + 1, 1);
+}
+
+/* text wrapped at spaces into lines of at most `width` characters where the words allow */
+static int put_wrapped(struct buf *b, const char *text, size_t width)
+{
+	return put_words(b, text, width, 0, 0);
 }
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
