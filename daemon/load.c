@@ -227,6 +227,21 @@ int load_add_store(const struct load_request *req, struct load_plan *plan)
 	return pgjob_add_query(&plan->job, "COMMIT", 0, NULL, NULL, NULL);
 }
 
+/* Parses the file into cx (the COPY text): 0 = valid rows, 1 = problems (in
+ * errs; a header without data rows is one), -1 = out of memory. */
+static int parse_rows(const struct load_request *req, struct copy_ctx *cx, struct errlist *errs,
+		      struct roster_info *info)
+{
+	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
+	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, cx, errs, info);
+	if (rc == 0 && cx->rows == 0) {
+		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
+			return -1;
+		rc = 1;
+	}
+	return rc;
+}
+
 /* The rows staged into the temporary table steady_in (a preview, or a file with
  * problems whose other rows are checked for unknown teams): BEGIN, the table, the
  * COPY; 0, 1 when the file has problems (the job is freed when no row was
@@ -240,15 +255,9 @@ static int prepare_staged(const struct load_request *req, struct load_plan *plan
 	    !(cx.copy = pgjob_add_copy(&plan->job, COPY_SQL)))
 		goto fail;
 
-	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
-	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, info);
+	int rc = parse_rows(req, &cx, errs, info);
 	if (rc < 0)
 		goto fail;
-	if (rc == 0 && cx.rows == 0) {
-		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
-			goto fail;
-		rc = 1;
-	}
 	plan->rows = cx.rows;
 	if (rc == 1 && cx.rows == 0)
 		load_plan_free(plan);
@@ -271,15 +280,9 @@ static int prepare_direct(const struct load_request *req, struct load_plan *plan
 	 * placeholder): one allocation instead of a dozen copies while it grows */
 	if (buf_reserve(&copy, req->len + req->len / 2) < 0)
 		goto fail;
-	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
-	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, &cx, errs, &plan->info);
+	int rc = parse_rows(req, &cx, errs, &plan->info);
 	if (rc < 0)
 		goto fail;
-	if (rc == 0 && cx.rows == 0) {
-		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
-			goto fail;
-		rc = 1;
-	}
 	if (rc == 1) {
 		buf_free(&copy);
 		strset_free(&teams);
