@@ -5,7 +5,7 @@
 //     steadyctl upload --dry-run / revert / uploads.
 import assert from 'node:assert/strict';
 import {
-  test, setup, upload, getJson, readData, teamOf, psql, steadyctl, TEAMS,
+  test, setup, upload, getJson, readData, teamOf, psql, steadyctl, TEAMS, until,
 } from './lib.mjs';
 
 const ASOF = '2026-09-30';
@@ -25,6 +25,29 @@ async function dryRun(base, params, csv) {
 
 const counts = async (db) => psql(db,
   'SELECT (SELECT count(*) FROM upload_batch) || \',\' || (SELECT count(*) FROM roster_row)');
+
+test('the same bytes again are a duplicate only while their batch is the one in force', { timeout: 90_000 }, async (t) => {
+  const env = await setup(t, { teams: TEAMS });
+  const d = await env.startDaemon();
+  const v1 = readData('roster-small.csv');
+  const v2 = readData('upload/hr-2026-09-30-v2.csv');
+  const alpha = async () => teamOf((await getJson(`${d.url}/api/v1/summary`)).body, 'ALPHA').agency_rate_fte.value;
+  const r1 = await upload(d.url, { source: 'hr', as_of: ASOF }, v1);
+  assert.equal(r1.status, 201);
+  const r2 = await upload(d.url, { source: 'hr', as_of: ASOF }, v2);
+  assert.equal(r2.status, 201);
+  // v1 again, to undo v2 by hand: stored as a new batch that is in force (ALPHA 36.4% as with v1, not v2's 30.0%)
+  const pv = await dryRun(d.url, { source: 'hr', as_of: ASOF }, v1);
+  assert.equal(pv.body.duplicate_of, null, 'the preview does not call it a duplicate either');
+  const r3 = await upload(d.url, { source: 'hr', as_of: ASOF }, v1);
+  assert.equal(r3.status, 201, JSON.stringify(r3.body));
+  assert.equal(r3.body.duplicate, false);
+  assert.ok(r3.body.batch_id > r2.body.batch_id);
+  await until(async () => (await alpha()) === 36.4, 10_000, 'the figures to follow the re-uploaded v1');
+  // and now, while it is in force, the same bytes once more are a duplicate of that new batch
+  const r4 = await upload(d.url, { source: 'hr', as_of: ASOF }, v1);
+  assert.deepEqual([r4.status, r4.body.duplicate, r4.body.batch_id], [200, true, r3.body.batch_id]);
+});
 
 test('dry run stores nothing and reports before -> after exactly; duplicate; revert', { timeout: 90_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
