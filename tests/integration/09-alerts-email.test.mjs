@@ -14,24 +14,7 @@ import os from 'node:os';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test, setup, startDaemon, steadyctl, steadyctlOk, psql, ROOT, until, uploadCtl } from './lib.mjs';
-
-const TEAMS = [
-  { code: 'ASSESS', name: 'Assessment', area: 'Front door' },
-  { code: 'LAC', name: 'Looked after children', area: 'Care' },
-];
-
-// 10 permanent FTE in each team; agency adds 5 FTE to ASSESS: 5 / 15 = 33.3% (red at 30%).
-function rosterHr() {
-  let s = 'staff_id,team,contract,fte\n';
-  for (let i = 1; i <= 10; i++) s += `A${i},ASSESS,permanent,1.0\n`;
-  for (let i = 1; i <= 10; i++) s += `L${i},LAC,permanent,1.0\n`;
-  return s;
-}
-function rosterAgency() {
-  let s = 'staff_id,team,contract,fte\n';
-  for (let i = 1; i <= 5; i++) s += `G${i},ASSESS,agency,1.0\n`;
-  return s;
-}
+import { ALERT_TEAMS as TEAMS, rosterHr, rosterAgency } from './alert-data.mjs';
 
 /** A directory with a `sendmail` link to the fake; mode: "ok", "fail N", "always", "hang". */
 function fakeSendmail(t, mode = 'ok') {
