@@ -187,23 +187,36 @@ static int map_profile(void *ud, const char *norm)
 	return c;
 }
 
-static int check_fte(struct rparse *r, long row, const char *raw, const char *v, double *fte)
+/* The decimal in v into *x (allow_pct: "50%" is 0.5): 1.  Otherwise a problem
+ * for column is recorded (a decimal comma: "use a full stop for decimals
+ * (example), not a comma"; anything else: not_a_number) and 0 is returned, or
+ * -1 when memory ran out. */
+static int decimal_or_problem(struct rparse *r, long row, const char *column, const char *raw, const char *v,
+			      int allow_pct, const char *example, const char *not_a_number, double *x)
 {
-	double x;
 	int pct;
-	*fte = 1.0;
-	if (!*v)
-		return 0;
-	switch (parse_decimal(v, 1, &x, &pct)) {
+	switch (parse_decimal(v, allow_pct, x, &pct)) {
 	case NUM_COMMA:
-		return extract_problem(r->x, row, "fte", raw,
-				       "use a full stop for decimals (0.5), not a comma");
+		return extract_problem(r->x, row, column, raw, "use a full stop for decimals (%s), not a comma",
+				       example);
 	case NUM_BAD:
-		return extract_problem(r->x, row, "fte", raw,
-				       "fte is not a number: write e.g. 1 for full time, 0.5 or 50%% for half time");
+		return extract_problem(r->x, row, column, raw, "%s", not_a_number);
 	case NUM_OK:
 		break;
 	}
+	return 1;
+}
+
+static int check_fte(struct rparse *r, long row, const char *raw, const char *v, double *fte)
+{
+	double x;
+	*fte = 1.0;
+	if (!*v)
+		return 0;
+	int rc = decimal_or_problem(r, row, "fte", raw, v, 1, "0.5",
+				    "fte is not a number: write e.g. 1 for full time, 0.5 or 50% for half time", &x);
+	if (rc != 1)
+		return rc;
 	if (!(x > 0.0) || x > 1.0)
 		return extract_problem(r->x, row, "fte", raw,
 				       "fte must be more than 0 and at most 1: write e.g. 1 for full time, "
@@ -215,20 +228,13 @@ static int check_fte(struct rparse *r, long row, const char *raw, const char *v,
 static int check_hours(struct rparse *r, long row, const char *raw, const char *v, double *fte)
 {
 	double x;
-	int pct;
 	*fte = 1.0;
 	if (!*v)
 		return 0;
-	switch (parse_decimal(v, 0, &x, &pct)) {
-	case NUM_COMMA:
-		return extract_problem(r->x, row, "hours", raw,
-				       "use a full stop for decimals (18.5), not a comma");
-	case NUM_BAD:
-		return extract_problem(r->x, row, "hours", raw,
-				       "hours is not a number: write the contracted hours per week, e.g. 18.5");
-	case NUM_OK:
-		break;
-	}
+	int rc = decimal_or_problem(r, row, "hours", raw, v, 0, "18.5",
+				    "hours is not a number: write the contracted hours per week, e.g. 18.5", &x);
+	if (rc != 1)
+		return rc;
 	if (!(x > 0.0))
 		return extract_problem(r->x, row, "hours", raw, "hours per week must be more than 0");
 	if (x > r->week)
@@ -265,20 +271,13 @@ static int check_caseload(struct rparse *r, long row, const char *raw, const cha
 static int check_absence(struct rparse *r, long row, const char *raw, const char *v, double *out)
 {
 	double x;
-	int pct;
 	*out = -1;
 	if (!*v)
 		return 0;
-	switch (parse_decimal(v, 0, &x, &pct)) {
-	case NUM_COMMA:
-		return extract_problem(r->x, row, "absence_days", raw,
-				       "use a full stop for decimals (2.5), not a comma");
-	case NUM_BAD:
-		return extract_problem(r->x, row, "absence_days", raw,
-				       "absence_days must be a number of working days, e.g. 3 or 2.5");
-	case NUM_OK:
-		break;
-	}
+	int rc = decimal_or_problem(r, row, "absence_days", raw, v, 0, "2.5",
+				    "absence_days must be a number of working days, e.g. 3 or 2.5", &x);
+	if (rc != 1)
+		return rc;
 	if (x < 0)
 		return extract_problem(r->x, row, "absence_days", raw,
 				       "absence_days must not be negative");
