@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "errlist.h"
+#include "check_errors.h"
 
 #define MAX_KEEP 32
 
@@ -88,24 +89,7 @@ static void run_free(struct run *r)
 static void check_err(const struct run *r, size_t i, long row, const char *column,
 		      const char *value, const char *msg)
 {
-	if (i >= r->errs.n)
-		fail_msg("expected error #%zu (row %ld) but there are only %zu", i, row, r->errs.n);
-	const struct load_error *e = &r->errs.v[i];
-	if (e->row != row)
-		fail_msg("error #%zu: row %ld, expected %ld (%s)", i, e->row, row, e->message);
-	if (column) {
-		if (!e->column || strcmp(e->column, column) != 0)
-			fail_msg("error #%zu: column %s, expected %s (%s)", i,
-				 e->column ? e->column : "(none)", column, e->message);
-	} else {
-		assert_null(e->column);
-	}
-	if (value)
-		assert_non_null(e->value), assert_string_equal(e->value, value);
-	else
-		assert_null(e->value);
-	if (!strstr(e->message, msg))
-		fail_msg("error #%zu message \"%s\" lacks \"%s\"", i, e->message, msg);
+	check_error(&r->errs, i, row, column, value, msg);
 }
 
 static void check_row(const struct got_row *g, long row, const char *case_id, const char *team,

@@ -18,6 +18,7 @@
 
 #include "errlist.h"
 #include "roster.h"
+#include "check_errors.h"
 
 /* Exact comparison on purpose: every expected fte is the correctly rounded
  * double of a short decimal, and so must be what the parser returns. */
@@ -106,21 +107,7 @@ static void run_free(struct run *r)
 static void check_err(const struct run *r, size_t i, long row, const char *column,
 		      const char *value, const char *msg)
 {
-	if (i >= r->errs.n)
-		fail_msg("expected error #%zu (row %ld) but there are only %zu", i, row, r->errs.n);
-	const struct load_error *e = &r->errs.v[i];
-	if (e->row != row)
-		fail_msg("error #%zu: row %ld, expected %ld (%s)", i, e->row, row, e->message);
-	if (column)
-		assert_non_null(e->column), assert_string_equal(e->column, column);
-	else
-		assert_null(e->column);
-	if (value)
-		assert_non_null(e->value), assert_string_equal(e->value, value);
-	else
-		assert_null(e->value);
-	if (!strstr(e->message, msg))
-		fail_msg("error #%zu message \"%s\" lacks \"%s\"", i, e->message, msg);
+	check_error(&r->errs, i, row, column, value, msg);
 }
 
 static void check_row(const struct got_row *g, long row, const char *id, const char *team,
