@@ -679,51 +679,50 @@
   var teamRows = Object.create(null);   /* code -> {li, name, area, rate, counts, small} */
   var previous = null;                  /* {value, asOf} of the service rate last shown */
 
-  function makeRow(code) {
-    var li = document.createElement('li');
-    li.className = 'team-row';
-    li.setAttribute('data-team', code);
+  /* an element of tag with class cls */
+  function elem(tag, cls) {
+    var e = document.createElement(tag);
+    e.className = cls;
+    return e;
+  }
 
-    var nameBox = document.createElement('div');
-    nameBox.className = 'team-name';
-    var name = document.createElement('span');
-    name.className = 'name';
-    var area = document.createElement('span');
-    area.className = 'area';
-    nameBox.appendChild(name);
-    nameBox.appendChild(area);
+  /* a team row's first cell: the team's name over its area (both rows' kinds) */
+  function makeNameBox() {
+    var box = elem('div', 'team-name');
+    var name = box.appendChild(span('name'));
+    var area = box.appendChild(span('area'));
+    return { box: box, name: name, area: area };
+  }
 
-    var rateBox = document.createElement('div');
-    rateBox.className = 'team-rate';
-    var rate = document.createElement('span');
-    rate.className = 'agency-rate';
-    var line1 = document.createElement('div');
-    line1.className = 'line1';
-    var rag = makeRag();
-    line1.appendChild(rag);
-    line1.appendChild(rate);
-    var line2 = document.createElement('div');
-    line2.className = 'line2';
-    var small = document.createElement('span');
-    small.className = 'small-flag';
+  /* the "small" tag shown next to a rate over a small denominator */
+  function makeSmallFlag() {
+    var small = span('small-flag');
     small.textContent = 'small';
     small.hidden = true;
-    var counts = document.createElement('span');
-    counts.className = 'rate-counts';
-    line2.appendChild(small);
-    line2.appendChild(counts);
-    rateBox.appendChild(line1);
-    rateBox.appendChild(line2);
+    return small;
+  }
 
-    var spark = document.createElement('canvas');
-    spark.className = 'spark';
+  function makeRow(code) {
+    var li = elem('li', 'team-row');
+    li.setAttribute('data-team', code);
+    var nb = makeNameBox();
+
+    var rateBox = elem('div', 'team-rate');
+    var line1 = rateBox.appendChild(elem('div', 'line1'));
+    var rag = line1.appendChild(makeRag());
+    var rate = line1.appendChild(span('agency-rate'));
+    var line2 = rateBox.appendChild(elem('div', 'line2'));
+    var small = line2.appendChild(makeSmallFlag());
+    var counts = line2.appendChild(span('rate-counts'));
+
+    var spark = elem('canvas', 'spark');
     spark.setAttribute('aria-hidden', 'true');
 
-    li.appendChild(nameBox);
+    li.appendChild(nb.box);
     li.appendChild(spark);
     li.appendChild(rateBox);
     li.setAttribute('data-alert', 'none');
-    return { li: li, name: name, area: area, rate: rate, counts: counts, small: small, spark: spark, rag: rag };
+    return { li: li, name: nb.name, area: nb.area, rate: rate, counts: counts, small: small, spark: spark, rag: rag };
   }
 
   /* ---- the stability view: one row per team, figures as text ---- */
@@ -732,45 +731,23 @@
   var tableRows = Object.create(null);   /* code -> {li, name, area, cells: {col: {v, c, small}}} */
 
   function makeTableRow(code) {
-    var li = document.createElement('li');
-    li.className = 'stab-row';
+    var li = elem('li', 'stab-row');
     li.setAttribute('data-team', code);
-    var nameBox = document.createElement('div');
-    nameBox.className = 'team-name';
-    var name = document.createElement('span');
-    name.className = 'name';
-    var area = document.createElement('span');
-    area.className = 'area';
-    nameBox.appendChild(name);
-    nameBox.appendChild(area);
-    li.appendChild(nameBox);
+    var nb = makeNameBox();
+    li.appendChild(nb.box);
     var cells = {};
     for (var i = 0; i < TABLE_COLS.length; i++) {
-      var cell = document.createElement('div');
-      cell.className = 'stab-cell cell-' + TABLE_COLS[i];
+      var cell = li.appendChild(elem('div', 'stab-cell cell-' + TABLE_COLS[i]));
       cell.setAttribute('data-alert', 'none');
-      var crag = makeRag();
-      cell.appendChild(crag);
-      var v = document.createElement('span');
-      v.className = 'v';
-      var val = document.createElement('span');
-      val.className = 'n';
-      v.appendChild(val);
-      var line = document.createElement('span');
-      line.className = 'c';
-      var small = document.createElement('span');
-      small.className = 'small-flag';
-      small.textContent = 'small';
-      small.hidden = true;
-      var c = document.createElement('span');
-      line.appendChild(small);
-      line.appendChild(c);
-      cell.appendChild(v);
-      cell.appendChild(line);
-      li.appendChild(cell);
+      var crag = cell.appendChild(makeRag());
+      var v = cell.appendChild(span('v'));
+      var val = v.appendChild(span('n'));
+      var line = cell.appendChild(span('c'));
+      var small = line.appendChild(makeSmallFlag());
+      var c = line.appendChild(document.createElement('span'));
       cells[TABLE_COLS[i]] = { cell: cell, rag: crag, v: v, n: val, c: c, small: small };
     }
-    return { li: li, name: name, area: area, cells: cells };
+    return { li: li, name: nb.name, area: nb.area, cells: cells };
   }
 
   function setCell(cell, r, counts) {
