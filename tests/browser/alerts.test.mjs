@@ -24,15 +24,14 @@
 // Every case: no page errors, no console errors other than the HTTP refusals the
 // test causes on purpose, no CSP violations.  Screenshots in tests/browser/out/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, setup, upload, getJson, addUser, psql, TEAMS, until } from '../integration/lib.mjs';
+import { openChromium } from './chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'out');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const missing = ['STEADYD', 'STEADYCTL', 'STEADY_PG_ADMIN'].filter((k) => !process.env[k]);
 const SKIP = missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false;
 
@@ -75,18 +74,8 @@ async function daemonWithAlerts(t) {
  * HTTP refusals in `expected` ([{status, url: RegExp}]), which the test causes.
  */
 async function browser(t, expected) {
-  const { chromium } = await import('playwright-core');
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-alerts-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(async () => {
-    await context.close().catch(() => {});
-    rmSync(userDataDir, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] || await context.newPage();
+  const { page, close } = await openChromium('alerts', { viewport: { width: 1400, height: 1000 } });
+  t.after(close);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

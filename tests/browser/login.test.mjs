@@ -3,34 +3,20 @@
 // refused without it) -> logout, after which the page's requests get 401.
 // Run through scripts/test (it sets STEADYD, STEADYCTL, STEADY_PG_ADMIN...).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test, setup, addUser, readData, TEAMS } from '../integration/lib.mjs';
+import { openChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const missing = ['STEADYD', 'STEADYCTL', 'STEADY_PG_ADMIN'].filter((k) => !process.env[k]);
 
 test('login -> upload -> logout in a browser', {
   skip: missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false,
   timeout: 120_000,
 }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   await addUser(env.db, 'harry', 'hr', 'hr password 123');
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-login-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(async () => {
-    await context.close().catch(() => {});
-    rmSync(userDataDir, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] || await context.newPage();
+  const { context, page, close } = await openChromium('login');
+  t.after(close);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.addInitScript(() => {
@@ -81,22 +67,11 @@ test('an admin adds a wall display on the access page, the TV shows figures, the
   skip: missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false,
   timeout: 120_000,
 }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const env = await setup(t, { teams: TEAMS });
   const d = await env.startDaemon();
   await addUser(env.db, 'alice', 'admin', 'admin password 1');
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-access-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.after(async () => {
-    await context.close().catch(() => {});
-    rmSync(userDataDir, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] || await context.newPage();
+  const { page, close } = await openChromium('access');
+  t.after(close);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', (dlg) => dlg.accept());
@@ -117,9 +92,9 @@ test('an admin adds a wall display on the access page, the TV shows figures, the
   await page.waitForSelector('#displays tr[data-id]');
 
   // the TV: a separate browser context (no admin cookies)
-  const tv = await (await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })).newContext();
-  t.after(() => tv.browser().close().catch(() => {}));
-  const tvPage = await tv.newPage();
+  const tv = await openChromium('tv');
+  t.after(tv.close);
+  const tvPage = tv.page;
   await tvPage.goto(url);
   const status = () => tvPage.evaluate(async () => (await fetch('/api/v1/summary')).status);
   assert.equal(await status(), 200);

@@ -7,25 +7,14 @@
 // problems shows every problem and cannot be committed; the history page lists
 // the batches and reverts one.  Uses a database of its own (tests/integration/lib.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, setup, upload, getJson, readData, teamOf, DATA, TEAMS } from '../integration/lib.mjs';
+import { test, setup, upload, getJson, readData, teamOf, until, DATA, TEAMS } from '../integration/lib.mjs';
+import { openChromium } from './chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'out');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-async function waitFor(fn, ms, what) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('upload page: preview -> commit -> revert; problems; history', { timeout: 120_000 }, async (t) => {
   const env = await setup(t, { teams: TEAMS });
@@ -34,16 +23,12 @@ test('upload page: preview -> commit -> revert; problems; history', { timeout: 1
   assert.equal(first.status, 201);
 
   mkdirSync(OUT, { recursive: true });
-  const { chromium } = await import('playwright-core');
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-upload-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 1000 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  const { page, close } = await openChromium('upload', {
+    viewport: { width: 1280, height: 1000 },
     // when steadyd requires credentials, the test daemon's token (tests/integration/lib.mjs)
     extraHTTPHeaders: d.token ? { authorization: `Bearer ${d.token}` } : {},
   });
-  t.after(async () => { await context.close(); rmSync(userDataDir, { recursive: true, force: true }); });
-  const page = await context.newPage();
+  t.after(close);
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -75,12 +60,12 @@ test('upload page: preview -> commit -> revert; problems; history', { timeout: 1
   await page.click('#commit-btn');
   await page.waitForSelector('#done:not([hidden])', { timeout: 10_000 });
   assert.match(await page.textContent('#done-title'), /^Stored as batch \d+$/);
-  await waitFor(async () => teamOf((await getJson(`${d.url}/api/v1/summary`)).body, 'ALPHA').agency_rate_fte.value === 30.0,
+  await until(async () => teamOf((await getJson(`${d.url}/api/v1/summary`)).body, 'ALPHA').agency_rate_fte.value === 30.0,
     5000, 'summary after commit');
 
   await page.click('#revert-btn');
   await page.waitForFunction(() => /reverted$/.test(document.getElementById('done-title').textContent), null, { timeout: 10_000 });
-  await waitFor(async () => teamOf((await getJson(`${d.url}/api/v1/summary`)).body, 'ALPHA').agency_rate_fte.value === 36.4,
+  await until(async () => teamOf((await getJson(`${d.url}/api/v1/summary`)).body, 'ALPHA').agency_rate_fte.value === 36.4,
     5000, 'summary after revert');
   await page.screenshot({ path: path.join(OUT, 'upload-reverted.png'), fullPage: true });
 
@@ -103,7 +88,7 @@ test('upload page: preview -> commit -> revert; problems; history', { timeout: 1
   assert.deepEqual(statuses.map((s) => s.replace(/\s.*/, '')), ['reverted', 'loaded']);
   await page.click(`#rows tr[data-batch="${first.body.batch_id}"] button.revert`);
   await page.waitForFunction(() => /reverted/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
-  await waitFor(async () => (await getJson(`${d.url}/api/v1/summary`)).body.as_of === null, 5000, 'no roster left');
+  await until(async () => (await getJson(`${d.url}/api/v1/summary`)).body.as_of === null, 5000, 'no roster left');
   await page.screenshot({ path: path.join(OUT, 'uploads-history.png'), fullPage: true });
   assert.deepEqual(problems, [], 'no console errors (CSP violations included)');
 });

@@ -63,18 +63,17 @@
 // Nothing is timed: every step waits for a condition on the page.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   test, setup, addToken, addDisplayToken, freePort, sanitizerReport, STEADYD, WEB_ROOT, TEAMS,
 } from '../integration/lib.mjs';
+import { openChromium } from './chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'out');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const missing = ['STEADYD', 'STEADYCTL', 'STEADY_PG_ADMIN'].filter((k) => !process.env[k]);
 const SKIP = missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false;
 
@@ -166,12 +165,10 @@ async function startDaemon(db, port) {
 let daemon = null;   /* the steadyd running now */
 
 async function soak(t) {
-  let context = null;
-  let userDataDir = null;
+  let browser = null;
   // registered first: runs before setup()'s own clean-up drops the database
   t.after(async () => {
-    if (context) await context.close().catch(() => {});
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    if (browser) await browser.close();
     if (daemon) await daemon.stop();
   });
   const env = await setup(t, { teams: TEAMS });
@@ -202,15 +199,9 @@ async function soak(t) {
   applyLevels(PATTERNS[0]);
 
   // -- the browser
-  const { chromium } = await import('playwright-core');
   mkdirSync(OUT, { recursive: true });
-  userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-soak-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1920, height: 1080 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = context.pages()[0] || await context.newPage();
+  browser = await openChromium('soak', { viewport: { width: 1920, height: 1080 } });
+  const { page } = browser;
   const problems = [];
   let daemonDown = false;
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

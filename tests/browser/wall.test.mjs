@@ -15,17 +15,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openChromium } from './chromium.mjs';
 
 const run = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SAMPLE = path.resolve(HERE, '../../sample');
 const OUT = path.join(HERE, 'out');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const { STEADYD, STEADYCTL, STEADY_TEST_DB, STEADY_WEB_ROOT } = process.env;
 const missing = ['STEADYD', 'STEADYCTL', 'STEADY_TEST_DB', 'STEADY_WEB_ROOT'].filter((k) => !process.env[k]);
@@ -144,20 +143,17 @@ async function stopDaemon() {
 
 // ---- the browser -------------------------------------------------------
 
-let context = null;
-let userDataDir = null;
+let browser = null;   /* openChromium()'s */
 
 after(async () => {
-  if (context) await context.close().catch(() => {});
+  if (browser) await browser.close();
   await stopDaemon().catch(() => {});
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 test('wall display shows the sample figures, updates live and shows STALE', {
   skip: missing.length ? `needs ${missing.join(', ')} (run it through the test script)` : false,
   timeout: 240000,
 }, async (t) => {
-  const { chromium } = await import('playwright-core');
   mkdirSync(OUT, { recursive: true });
   port = await freePort();
 
@@ -180,15 +176,8 @@ test('wall display shows the sample figures, updates live and shows STALE', {
   await startDaemon();
 
   // -- the page, under the strict Content-Security-Policy the daemon is meant to send
-  userDataDir = mkdtempSync(path.join(os.tmpdir(), 'steady-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1920, height: 1080 },
-  });
-  const page = context.pages()[0] || await context.newPage();
+  browser = await openChromium('wall', { viewport: { width: 1920, height: 1080 } });
+  const { context, page } = browser;
   const problems = [];
   let daemonDown = false;
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
