@@ -117,7 +117,7 @@ static void reply_rejected(struct upload_ctx *u)
 {
 	errlist_sort(&u->errs);
 	log_info("upload from %s rejected: %zu problems", u->peer, errlist_total(&u->errs));
-	cJSON *arr = load_errors_json(&u->errs);
+	cJSON *arr = errlist_json(&u->errs);
 	char *json = arr ? cJSON_PrintUnformatted(arr) : NULL;
 	cJSON_Delete(arr);
 	char bytes[32], count[32];

@@ -102,7 +102,7 @@ cJSON *dropname_report(const char *file, const char *status, const struct drop_n
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cJSON *o = cJSON_CreateObject();
 	size_t nerr = errs ? errlist_total(errs) : 0;
-	cJSON *e = errs ? load_errors_json(errs) : cJSON_CreateArray();
+	cJSON *e = errs ? errlist_json(errs) : cJSON_CreateArray();
 	if (!o || !e || !cJSON_AddItemToObject(o, "errors", e)) {
 		cJSON_Delete(e);
 		cJSON_Delete(o);

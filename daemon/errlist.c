@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "errlist.h"
 
 #define VALUE_MAX 80
@@ -102,4 +104,30 @@ void errlist_free(struct errlist *e)
 	free(e->v);
 	e->v = NULL;
 	e->n = e->cap = e->dropped = 0;
+}
+
+cJSON *errlist_json(const struct errlist *errs)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < errs->n; i++) {
+		const struct load_error *e = &errs->v[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			goto fail;
+		}
+		if (!cJSON_AddNumberToObject(o, "row", (double)e->row) ||
+		    !(e->column ? cJSON_AddStringToObject(o, "column", e->column)
+				: cJSON_AddNullToObject(o, "column")) ||
+		    !(e->value ? cJSON_AddStringToObject(o, "value", e->value)
+			       : cJSON_AddNullToObject(o, "value")) ||
+		    !cJSON_AddStringToObject(o, "message", e->message ? e->message : ""))
+			goto fail;
+	}
+	return arr;
+fail:
+	cJSON_Delete(arr);
+	return NULL;
 }

@@ -127,38 +127,6 @@ void http_reply_error(struct evhttp_request *req, int code, const char *message)
 	http_reply_json(req, code, o);
 }
 
-static cJSON *errors_json(const struct errlist *errs)
-{
-	cJSON *arr = cJSON_CreateArray();
-	if (!arr)
-		return NULL;
-	for (size_t i = 0; i < errs->n; i++) {
-		const struct load_error *e = &errs->v[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o)) {
-			cJSON_Delete(o);
-			goto fail;
-		}
-		cJSON *col = e->column ? cJSON_CreateString(e->column) : cJSON_CreateNull();
-		if (!col || !cJSON_AddItemToObject(o, "column", col)) {
-			cJSON_Delete(col);
-			goto fail;
-		}
-		cJSON *val = e->value ? cJSON_CreateString(e->value) : cJSON_CreateNull();
-		if (!val || !cJSON_AddItemToObject(o, "value", val)) {
-			cJSON_Delete(val);
-			goto fail;
-		}
-		if (!cJSON_AddNumberToObject(o, "row", (double)e->row) ||
-		    !cJSON_AddStringToObject(o, "message", e->message))
-			goto fail;
-	}
-	return arr;
-fail:
-	cJSON_Delete(arr);
-	return NULL;
-}
-
 void http_reply_problems(struct evhttp_request *req, int code, const char *what,
 			   const struct errlist *errs, const char *after)
 {
@@ -166,7 +134,7 @@ void http_reply_problems(struct evhttp_request *req, int code, const char *what,
 	size_t total = errlist_total(errs);
 	snprintf(msg, sizeof msg, "%s: %zu problem%s found%s", what, total, total == 1 ? "" : "s", after);
 	cJSON *o = cJSON_CreateObject();
-	cJSON *arr = errors_json(errs);
+	cJSON *arr = errlist_json(errs);
 	if (!o || !arr || !cJSON_AddStringToObject(o, "error", msg) ||
 	    !cJSON_AddNumberToObject(o, "error_count", (double)total)) {
 		cJSON_Delete(o);

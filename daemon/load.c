@@ -522,31 +522,6 @@ fail:
 	return -1;
 }
 
-cJSON *load_errors_json(const struct errlist *errs)
-{
-	cJSON *arr = cJSON_CreateArray();
-	if (!arr)
-		return NULL;
-	for (size_t i = 0; i < errs->n; i++) {
-		const struct load_error *e = &errs->v[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(arr, o)) {
-			cJSON_Delete(o);
-			goto fail;
-		}
-		if (!cJSON_AddNumberToObject(o, "row", (double)e->row) ||
-		    !(e->column ? cJSON_AddStringToObject(o, "column", e->column)
-				: cJSON_AddNullToObject(o, "column")) ||
-		    !(e->value ? cJSON_AddStringToObject(o, "value", e->value)
-			       : cJSON_AddNullToObject(o, "value")) ||
-		    !cJSON_AddStringToObject(o, "message", e->message ? e->message : ""))
-			goto fail;
-	}
-	return arr;
-fail:
-	cJSON_Delete(arr);
-	return NULL;
-}
 
 static int add_item(cJSON *o, const char *key, cJSON *v)
 {
@@ -614,7 +589,7 @@ cJSON *load_preview_json(const struct load_request *req, const struct load_plan 
 	size_t nerr = errlist_total(errs);
 	if (add_item(o, "valid", cJSON_CreateBool(nerr == 0)) < 0 ||
 	    add_item(o, "error_count", cJSON_CreateNumber((double)nerr)) < 0 ||
-	    add_item(o, "errors", load_errors_json(errs)) < 0)
+	    add_item(o, "errors", errlist_json(errs)) < 0)
 		goto fail;
 	static const char *const from_db[] = { "warnings", "duplicate_of", "replaces", "replaces_as_of", "changes" };
 	for (size_t i = 0; i < sizeof from_db / sizeof from_db[0]; i++) {

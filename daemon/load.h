@@ -85,8 +85,6 @@ long load_batch_id(const struct pgjob_outcome *out);
 /* 1 when the stored-upload outcome found the same bytes already loaded (nothing stored). */
 int load_is_duplicate(const struct pgjob_outcome *out);
 
-/* The errors as a JSON array [{row, column, value, message}]; NULL when out of memory. */
-cJSON *load_errors_json(const struct errlist *errs);
 
 /* The dry-run answer: what was read (encoding, delimiter, columns, counts),
  * every problem, the warnings and the changes from the database's preview
