@@ -234,12 +234,14 @@ static int parse_rows(const struct load_request *req, struct copy_ctx *cx, struc
 {
 	struct roster_options opt = { 0, req->max_rows, req->aliases, req->n_aliases };
 	int rc = roster_parse_info(req->data, req->len, &opt, emit_row, cx, errs, info);
-	if (rc == 0 && cx->rows == 0) {
-		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
-			return -1;
-		rc = 1;
-	}
-	return rc;
+	return load_need_rows(rc, cx->rows, errs);
+}
+
+int load_need_rows(int rc, long rows, struct errlist *errs)
+{
+	if (rc != 0 || rows > 0)
+		return rc;
+	return errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0 ? -1 : 1;
 }
 
 /* The rows staged into the temporary table steady_in (a preview, or a file with

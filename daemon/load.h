@@ -72,6 +72,11 @@ int load_add_store(const struct load_request *req, struct load_plan *plan);
  * Returns -1 if memory ran out. */
 int load_db_errors(const struct pgjob_outcome *out, struct errlist *errs);
 
+/* A parse's result (0 valid, 1 problems, -1 fatal) given the valid rows it
+ * gave: a file with a header and no data rows is a problem too (added to
+ * errs).  Returns 0, 1, or -1 when memory ran out. */
+int load_need_rows(int rc, long rows, struct errlist *errs);
+
 /* Ends a plan whose file has problems with the database's own check of the
  * rows staged in `staged_table` (unknown teams) and a ROLLBACK.  0 or -1. */
 int load_add_team_check(struct load_plan *plan, const char *staged_table);

@@ -52,13 +52,9 @@ int load_alloc_prepare(const struct load_request *req, struct load_plan *plan,
 
 	struct alloc_options opt = { req->max_rows };
 	int rc = alloc_parse(req->data, req->len, &opt, emit_row, &cx, errs);
+	rc = load_need_rows(rc, cx.rows, errs);
 	if (rc < 0)
 		goto fail;
-	if (rc == 0 && cx.rows == 0) {
-		if (errlist_add(errs, 0, NULL, NULL, "the file has a header but no data rows") < 0)
-			goto fail;
-		rc = 1;
-	}
 	if (rc == 1) {
 		if (cx.rows == 0) {
 			load_plan_free(plan);
