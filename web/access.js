@@ -6,14 +6,8 @@
   'use strict';
   const $ = (id) => document.getElementById(id);
 
-  function csrf() {
-    const m = /(?:^|;\s*)steady_csrf=([^;]+)/.exec(document.cookie);
-    return m ? decodeURIComponent(m[1]) : '';
-  }
-
   async function api(method, url, body) {
-    const headers = {};
-    if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
+    const headers = method !== 'GET' ? SteadyPage.csrfHeaders() : {};
     if (body) headers['Content-Type'] = 'application/json';
     const r = await fetch(url, { method, headers, credentials: 'same-origin', body: body ? JSON.stringify(body) : undefined });
     if (r.status === 401) {
@@ -33,13 +27,7 @@
     $('secret').hidden = false;
   }
 
-  function cell(tr, text, cls) {
-    const td = document.createElement('td');
-    td.textContent = text == null ? '' : String(text);
-    if (cls) td.className = cls;
-    tr.appendChild(td);
-    return td;
-  }
+  const cell = SteadyPage.cell;   // pages.js
 
   function button(td, label, onClick) {
     const b = document.createElement('button');
@@ -128,7 +116,7 @@
   });
 
   $('logout').addEventListener('click', async () => {
-    await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf() } }).catch(() => {});
+    await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin', headers: SteadyPage.csrfHeaders() }).catch(() => {});
     location.assign('login.html');
   });
 

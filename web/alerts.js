@@ -46,16 +46,10 @@
     statusFromLoad = !!fromLoad;
   }
 
-  function csrf() {
-    const m = /(?:^|;\s*)steady_csrf=([^;]+)/.exec(document.cookie);
-    return m ? decodeURIComponent(m[1]) : null;
-  }
-
   async function api(method, url, body) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const token = csrf();
-    if (token && method !== 'GET') headers['X-CSRF-Token'] = token;
+    if (method !== 'GET') SteadyPage.csrfHeaders(headers);   // pages.js
     const res = await fetch(url, { method: method, headers: headers, credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401) {
@@ -90,12 +84,12 @@
 
   function fillBody(table, rows) {
     const tb = table.querySelector('tbody');
-    while (tb.firstChild) tb.removeChild(tb.firstChild);
+    SteadyPage.clear(tb);
     rows.forEach(function (r) { tb.appendChild(r); });
   }
 
   function problems(list, res) {
-    while (list.firstChild) list.removeChild(list.firstChild);
+    SteadyPage.clear(list);
     const d = res.data || {};
     const items = d.errors && d.errors.length ? d.errors.map(function (e) { return (e.column ? e.column + ': ' : '') + e.message; })
       : [d.error || ('HTTP ' + res.status)];
@@ -215,7 +209,7 @@
       body.pending = parseInt(f.pending.value, 10);
       const res = await api('PUT', 'api/v1/rules', body);
       const list = $('#rule-problems');
-      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); status('Rule saved.'); load('Rule saved.'); } else problems(list, res);
+      if (res.ok) { SteadyPage.clear(list); status('Rule saved.'); load('Rule saved.'); } else problems(list, res);
     });
   }
 
@@ -254,7 +248,7 @@
         name: f.name.value.trim(), kind: f.kind.value, url: f.url.value.trim(), timeout_ms: parseInt(f.timeout_ms.value, 10),
       });
       const list = $('#receiver-problems');
-      if (res.ok) { while (list.firstChild) list.removeChild(list.firstChild); f.reset(); status('Receiver added.'); load('Receiver added.'); } else problems(list, res);
+      if (res.ok) { SteadyPage.clear(list); f.reset(); status('Receiver added.'); load('Receiver added.'); } else problems(list, res);
     });
   }
 

@@ -14,11 +14,6 @@
     return n && /^\/(?!\/)[^\\]*$/.test(n) ? n : './';
   }
 
-  function csrf() {
-    const m = document.cookie.match(/(?:^|;\s*)steady_csrf=([^;]+)/);
-    return m ? m[1] : '';
-  }
-
   function showSignedIn(me) {
     $('who').textContent = me.user;
     $('role').textContent = me.role;
@@ -78,7 +73,7 @@
 
   $('logout').addEventListener('click', async () => {
     await fetch('api/v1/auth/logout', {
-      method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf() },
+      method: 'POST', credentials: 'same-origin', headers: SteadyPage.csrfHeaders(),
     }).catch(() => {});
     $('signed-in').hidden = true;
     form.hidden = false;

@@ -9,14 +9,9 @@
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
 
-  // Signed-in sessions send the CSRF cookie's value back as X-CSRF-Token on
-  // every change (double submit; see docs/api.md, access control).
-  function csrfHeaders(h) {
-    h = h || {};
-    var m = /(?:^|;\s*)steady_csrf=([^;]+)/.exec(document.cookie);
-    if (m) h['X-CSRF-Token'] = decodeURIComponent(m[1]);
-    return h;
-  }
+  var csrfHeaders = SteadyPage.csrfHeaders;   // pages.js
+  var cell = SteadyPage.cell;
+  var clear = SteadyPage.clear;
   var file = null;
   var lastParams = null;
   var batchId = null;
@@ -27,15 +22,6 @@
     s.className = 'status' + (kind ? ' ' + kind : '');
   }
 
-  function cell(tr, text, cls) {
-    var td = document.createElement('td');
-    td.textContent = text === null || text === undefined ? '' : String(text);
-    if (cls) td.className = cls;
-    tr.appendChild(td);
-    return td;
-  }
-
-  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
   function pickFile(f) {
     file = f || null;

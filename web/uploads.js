@@ -7,26 +7,12 @@
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
 
-  // Signed-in sessions send the CSRF cookie's value back as X-CSRF-Token on
-  // every change (double submit; see docs/api.md, access control).
-  function csrfHeaders(h) {
-    h = h || {};
-    var m = /(?:^|;\s*)steady_csrf=([^;]+)/.exec(document.cookie);
-    if (m) h['X-CSRF-Token'] = decodeURIComponent(m[1]);
-    return h;
-  }
+  var csrfHeaders = SteadyPage.csrfHeaders;   // pages.js
+  var cell = SteadyPage.cell;
 
   function setStatus(text, kind) {
     $('status').textContent = text || '';
     $('status').className = 'status' + (kind ? ' ' + kind : '');
-  }
-
-  function cell(tr, text, cls) {
-    var td = document.createElement('td');
-    td.textContent = text === null || text === undefined ? '' : String(text);
-    if (cls) td.className = cls;
-    tr.appendChild(td);
-    return td;
   }
 
   function when(ts) {
@@ -50,7 +36,7 @@
       var j = await r.json();
       if (!r.ok) { setStatus(j.error || ('failed: ' + r.status), 'bad'); return; }
       var tb = $('rows');
-      while (tb.firstChild) tb.removeChild(tb.firstChild);
+      SteadyPage.clear(tb);
       j.uploads.forEach(function (u) {
         var tr = document.createElement('tr');
         if (u.id) tr.dataset.batch = u.id;
